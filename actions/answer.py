@@ -1,0 +1,31 @@
+"""action_answer: the article passage that answers the question, naming its section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import latest
+from bot.knowledge.answer import answer
+from bot.knowledge.messages import message
+
+_LEADS = {"no_diagnosis", "not_covered"}
+
+
+class ActionAnswer(Action):
+    def name(self) -> str:
+        return "action_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        result = answer(latest.intent_name(tracker), latest.concepts(tracker), latest.text(tracker))
+        if result.kind == "none":
+            dispatcher.utter_message(text=message("out_of_scope"))
+        if result.kind in _LEADS:
+            dispatcher.utter_message(text=message(result.kind))
+        for text in result.messages:
+            dispatcher.utter_message(text=text)
+        return [SlotSet("answer_kind", result.kind)]

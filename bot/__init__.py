@@ -1,0 +1,1 @@
+"""Shared library of the LES chatbot: knowledge, language, safety, channels, review."""

@@ -1,0 +1,1 @@
+"""Rasa input channels: REST with input checks, web widget assets, Slack."""

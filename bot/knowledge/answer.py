@@ -1,0 +1,132 @@
+"""Compose the bot's answer to a question from the article passages.
+
+The intent says which part of the article answers; the entities (concept ids,
+negated ones excluded) narrow it to the list items the person asked about; TF-IDF
+retrieval covers questions the classifier could not place. Every answer names
+the section it comes from, and anything not in the article itself is attributed
+to its own source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.knowledge.article import Article, Passage, load_article
+from bot.knowledge.retrieval import Retriever
+
+NO_DIAGNOSIS_INTENT = "ask_diagnosis"
+NOT_COVERED_INTENT = "ask_uncovered"
+RETRIEVAL_INTENTS = ("nlu_fallback", "out_of_scope")
+# Concepts that name the subject, not a detail: they never narrow an answer.
+BROAD_CONCEPTS = {"les"}
+# How similar a fallback question must be to a passage to be answered from it.
+RETRIEVAL_THRESHOLD = 0.22
+
+
+@dataclass
+class Answer:
+    """What to say, and what it was built from (for logs and the review console)."""
+
+    kind: str  # "article", "no_diagnosis", "not_covered" or "none"
+    messages: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(p.section.title for p in self.passages))
+
+    @property
+    def medical(self) -> bool:
+        return self.kind != "none"
+
+
+def medical_intents(article: Article | None = None) -> set[str]:
+    """Every intent the article data answers, plus the two special ones."""
+    article = article or load_article()
+    intents = {i for p in article.passages for i in p.intents}
+    return intents | {NO_DIAGNOSIS_INTENT, NOT_COVERED_INTENT}
+
+
+def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
+    """Passages for an intent, narrowed to the named concepts when any match."""
+    candidates = article.for_intent(intent)
+    specific = concepts - BROAD_CONCEPTS
+    matched = [p for p in candidates if specific & set(p.concepts)]
+    if matched:
+        if not any(p.is_article for p in matched):
+            # Keep the article's own answer in front of what others add.
+            matched = [p for p in candidates if intent in p.default_for and p.is_article] + matched
+        return _article_order(article, matched)
+    return [p for p in candidates if intent in p.default_for]
+
+
+def _article_order(article: Article, chosen: list[Passage]) -> list[Passage]:
+    ids = {p.id for p in chosen}
+    return [p for p in article.passages if p.id in ids]
+
+
+def render(passages: list[Passage]) -> list[str]:
+    """One message per section: the article's words first, then attributed ones."""
+    messages = []
+    for section in dict.fromkeys(p.section for p in passages):
+        own = [p.text for p in passages if p.section == section and p.is_article]
+        others = [p for p in passages if p.section == section and not p.is_article]
+        parts = []
+        if own:
+            parts.append(f"From the article's section *{section.title}*: " + " ".join(own))
+        else:
+            parts.append(f"The article's section *{section.title}* does not mention that.")
+        for p in others:
+            parts.append(f"Other trusted sources, such as {p.attribution}, add that {p.text}")
+        messages.append("\n\n".join(parts))
+    return messages
+
+
+@lru_cache(maxsize=1)
+def _retriever() -> Retriever:
+    return Retriever(load_article())
+
+
+def answer(intent: str, concepts: set[str], text: str, article: Article | None = None) -> Answer:
+    """The answer for one user message."""
+    article = article or load_article()
+    if intent == NOT_COVERED_INTENT:
+        return Answer("not_covered")
+    if intent == NO_DIAGNOSIS_INTENT:
+        symptoms = select(article, "ask_symptoms", concepts)
+        symptoms = [p for p in symptoms if set(p.concepts) & (concepts - BROAD_CONCEPTS)]
+        chosen = symptoms + select(article, "ask_exam", set()) + select(article, "ask_tests", set()) \
+            + select(article, "ask_when_to_call", set())
+        chosen = [p for p in _article_order(article, chosen) if p.is_article]
+        return Answer("no_diagnosis", render(chosen), chosen)
+    if intent in RETRIEVAL_INTENTS:
+        return _retrieve(article, text, concepts)
+    chosen = select(article, intent, concepts)
+    if not chosen:
+        return _retrieve(article, text, concepts)
+    return Answer("article", render(chosen), chosen)
+
+
+def _retrieve(article: Article, text: str, concepts: set[str]) -> Answer:
+    """Answer from the closest passage, but only for questions about LES.
+
+    Passages about a concept the message names are preferred; without any LES
+    concept in the message nothing is answered (it is out of scope).
+    """
+    if not concepts:
+        return Answer("none")
+    retriever = _retriever() if article is load_article() else Retriever(article)
+    ranked = retriever.rank(text, limit=len(article.passages))
+    specific = concepts - BROAD_CONCEPTS
+    on_topic = [(p, s) for p, s in ranked if specific & set(p.concepts)]
+    if on_topic:
+        chosen = [on_topic[0][0]]
+    elif ranked and ranked[0][1] >= RETRIEVAL_THRESHOLD:
+        chosen = [ranked[0][0]]
+    else:
+        return Answer("none")
+    if not chosen[0].is_article:
+        chosen = [p for p in article.passages if p.section == chosen[0].section
+                  and p.is_article and set(p.default_for)][:1] + chosen
+    return Answer("article", render(chosen), chosen)

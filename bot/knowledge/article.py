@@ -1,0 +1,102 @@
+"""Load and check data/article/article.yml, the bot's single source of truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot import paths
+
+ARTICLE_TAGS = {"ARTICLE", "MP-A", "MP-B"}
+ATTRIBUTED_TAGS = {"MP-C", "OTHER"}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    section: Section
+    tag: str
+    text: str
+    intents: tuple[str, ...]
+    concepts: tuple[str, ...]
+    default_for: tuple[str, ...]
+    attribution: str | None
+
+    @property
+    def is_article(self) -> bool:
+        """May be presented as the article's own words (ARTICLE, MP-A, MP-B)."""
+        return self.tag in ARTICLE_TAGS
+
+
+@dataclass(frozen=True)
+class Article:
+    meta: dict
+    sections: tuple[Section, ...]
+    passages: tuple[Passage, ...]
+
+    def passage(self, passage_id: str) -> Passage:
+        for p in self.passages:
+            if p.id == passage_id:
+                return p
+        raise KeyError(passage_id)
+
+    def for_intent(self, intent: str) -> list[Passage]:
+        return [p for p in self.passages if intent in p.intents]
+
+
+class ArticleError(ValueError):
+    """The article data breaks a rule the bot relies on."""
+
+
+def parse(data: dict, source: str = "article") -> Article:
+    """Build and check the article; every rule broken is named in the error."""
+    sections = {s["id"]: Section(s["id"], s["title"]) for s in data.get("sections") or ()}
+    passages, problems, seen = [], [], set()
+    for raw in data.get("passages") or ():
+        pid = raw.get("id", "?")
+        tag = raw.get("tag")
+        section_id = str(pid).split(".", 1)[0]
+        if pid in seen:
+            problems.append(f"{pid}: duplicate id")
+        seen.add(pid)
+        if section_id not in sections:
+            problems.append(f"{pid}: unknown section {section_id!r}")
+            continue
+        if tag not in ARTICLE_TAGS | ATTRIBUTED_TAGS:
+            problems.append(f"{pid}: unknown tag {tag!r}")
+        if tag in ATTRIBUTED_TAGS and not raw.get("attribution"):
+            problems.append(f"{pid}: {tag} items must name their attribution")
+        if tag in ATTRIBUTED_TAGS and not raw.get("sources"):
+            problems.append(f"{pid}: {tag} items must list their sources")
+        intents = tuple(raw.get("intents") or ())
+        default = raw.get("default") or ()
+        default_for = intents if default is True else tuple(default)
+        if set(default_for) - set(intents):
+            problems.append(f"{pid}: default for intents it does not answer")
+        text = " ".join(str(raw.get("text", "")).split())
+        if not text:
+            problems.append(f"{pid}: empty text")
+        passages.append(Passage(
+            id=pid, section=sections[section_id], tag=tag, text=text,
+            intents=intents, concepts=tuple(raw.get("concepts") or ()),
+            default_for=default_for, attribution=raw.get("attribution"),
+        ))
+    if problems:
+        raise ArticleError(f"{source}: " + "; ".join(problems))
+    return Article(dict(data.get("meta") or {}), tuple(sections.values()), tuple(passages))
+
+
+@lru_cache(maxsize=4)
+def load_article(path: Path = paths.ARTICLE_FILE) -> Article:
+    """The article, read and checked once per process."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return parse(yaml.safe_load(handle), str(path))

@@ -1,0 +1,23 @@
+"""The fixed messages the custom actions send (data/messages.yml)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+
+from bot import paths
+
+MESSAGES_FILE = paths.DATA / "messages.yml"
+
+
+@lru_cache(maxsize=1)
+def _messages() -> dict[str, str]:
+    with MESSAGES_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {key: " ".join(str(value).split()) for key, value in data.items()}
+
+
+def message(key: str, **values: str) -> str:
+    """The message ``key`` with its placeholders filled."""
+    return _messages()[key].format(**values)

@@ -1,0 +1,1 @@
+"""The domain spaCy pipeline: normalisation, LES entity ruler and negation."""

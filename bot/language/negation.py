@@ -1,0 +1,107 @@
+"""Negation scope for LES entities, on top of negspacy's NegEx trigger lists.
+
+negspacy negates an entity when a trigger appears anywhere earlier in the
+sentence. For a safety bot that is too wide: in "no fever and I can't breathe"
+the "no" must not cancel the emergency. This component keeps negspacy's trigger
+matching (same termsets) but limits the scope to a window of words, ends it at
+"and I", "but", "so", ..., and for red flags also at commas.
+Inability phrases ("can't", "cannot") are symptoms here, not negations.
+"""
+
+
+from negspacy.negation import Negex
+from negspacy.termsets import termset
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+WINDOW = 5
+RED_FLAG_LABEL = "red_flag"
+
+_NOT_NEGATIONS = {"cannot", "can't", "cant", "couldn't", "couldnt", "versus", "doubt", "declined"}
+_EXTRA_PRECEDING = [
+    "haven't", "havent", "have not", "hasn't", "hasnt", "has not", "had no", "have no",
+    "has no", "not any", "nor", "neither", "none", "zero", "never had", "no more",
+    "not had", "not having", "no sign", "free from", "ain't", "aint",
+]
+_EXTRA_FOLLOWING = [
+    "is fine", "are fine", "is ok", "are ok", "is okay", "are okay", "is normal",
+    "are normal", "is good", "are good", "is alright", "not a problem", "no problem",
+    "no problems", "is not a problem", "is not an issue", "has been fine", "have been fine",
+    "has been ok", "not really", "never",
+]
+_EXTRA_PSEUDO = [
+    "no longer", "not sure", "don't know", "dont know", "do not know", "no idea",
+    "not know", "doesn't matter", "not even", "not stop", "won't stop", "wont stop",
+    "can't stop", "cant stop", "not go away", "not getting better", "no better",
+    "not better", "not improving", "not help", "doesn't help", "nothing helps",
+]
+_EXTRA_TERMINATION = [
+    "and i", "and my", "and he", "and she", "and now", "and it", "and his", "and her",
+    "and then", "now", "so", "because", "since", "then", "while", "plus", "also",
+    "except", "only", "just", "though", "although",
+]
+_RED_FLAG_BREAKS = {",", ";", "and", "&", "-", "but", "."}
+
+
+def les_termset() -> dict[str, list[str]]:
+    """negspacy's clinical termset adapted to patients' words."""
+    patterns = termset("en_clinical").get_patterns()
+    patterns["preceding_negations"] = [
+        p for p in patterns["preceding_negations"] if p not in _NOT_NEGATIONS
+    ] + _EXTRA_PRECEDING
+    patterns["following_negations"] = patterns["following_negations"] + _EXTRA_FOLLOWING
+    patterns["pseudo_negations"] = patterns["pseudo_negations"] + _EXTRA_PSEUDO
+    patterns["termination"] = patterns["termination"] + _EXTRA_TERMINATION
+    return patterns
+
+
+class WindowedNegex(Negex):
+    """NegEx with a word window and stricter breaks around red flags."""
+
+    def __init__(self, nlp: Language, name: str, neg_termset: dict, ent_types: list,
+                 extension_name: str, chunk_prefix: list, window: int) -> None:
+        super().__init__(nlp, name, neg_termset, ent_types, extension_name, chunk_prefix)
+        self.window = window
+
+    def _breaks_between(self, doc: Doc, start: int, end: int) -> bool:
+        return any(doc[i].lower_ in _RED_FLAG_BREAKS for i in range(start, end))
+
+    def negex(self, doc: Doc) -> Doc:
+        preceding, following, terminating = self.process_negations(doc)
+        for start, end in self.termination_boundaries(doc, terminating):
+            before = [(s, e) for _, s, e in preceding if start <= s < end]
+            after = [(s, e) for _, s, e in following if start <= s < end]
+            for ent in doc[start:end].ents:
+                if self.ent_types and ent.label_ not in self.ent_types:
+                    continue
+                ent._.set(self.extension_name, self._is_negated(doc, ent, before, after))
+        return doc
+
+    def _is_negated(self, doc: Doc, ent: Span, before: list, after: list) -> bool:
+        strict = ent.label_ == RED_FLAG_LABEL
+        for s, e in before:
+            in_window = s < ent.start and ent.start - e <= self.window
+            if in_window and not (strict and self._breaks_between(doc, e, ent.start)):
+                return True
+        for s, _ in after:
+            in_window = s >= ent.end and s - ent.end <= self.window
+            if in_window and not (strict and self._breaks_between(doc, ent.end, s)):
+                return True
+        return False
+
+
+@Language.factory(
+    "les_negex",
+    default_config={
+        "neg_termset": None,
+        "ent_types": [],
+        "extension_name": "negex",
+        "chunk_prefix": [],
+        "window": WINDOW,
+    },
+)
+def make_negex(nlp: Language, name: str, neg_termset: dict | None, ent_types: list,
+               extension_name: str, chunk_prefix: list, window: int) -> WindowedNegex:
+    """Registered so the saved pipeline loads with ``spacy.load``."""
+    return WindowedNegex(nlp, name, neg_termset or les_termset(), ent_types,
+                         extension_name, chunk_prefix, window)

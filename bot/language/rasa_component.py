@@ -1,0 +1,109 @@
+"""Rasa NLU component that turns the domain pipeline's entities into Rasa entities.
+
+Rasa's own SpacyEntityExtractor reports the matched text; we need the concept
+id (``dry_mouth`` for "cottonmouth") and whether it was negated. Negated
+entities carry the role ``negated`` so slot mappings and the review console can
+tell "no double vision" from "double vision".
+
+Importing this module registers the spaCy factories the saved pipeline needs
+(les_normalizer, les_negex), before Rasa's SpacyNLP loads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import negspacy.negation  # noqa: F401  (registers negspacy's factory too)
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language import negation, normalize  # noqa: F401  (registers our factories)
+from bot.language.english import looks_english
+
+OUT_OF_SCOPE = "out_of_scope"
+LANGUAGE_KEY = "language"
+
+NEGATED_ROLE = "negated"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class LesEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Entities (concept ids, negation as role) from the domain spaCy pipeline."""
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> LesEntityExtractor:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            found = []
+            for ent in doc.ents:
+                entity = {
+                    "entity": ent.label_,
+                    "value": ent.ent_id_ or ent.text,
+                    "start": ent.start_char,
+                    "end": ent.end_char,
+                    "confidence_entity": 1.0,
+                }
+                if ent._.negex:
+                    entity["role"] = NEGATED_ROLE
+                found.append(entity)
+            message.set(
+                ENTITIES,
+                message.get(ENTITIES, []) + self.add_extractor_name(found),
+                add_to_output=True,
+            )
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class NonEnglishClassifier(GraphComponent):
+    """Makes a message that is not English ``out_of_scope`` (the reply says why).
+
+    Placed after the intent classifier and before the RedFlagClassifier, so a red
+    flag the lexicon finds still wins.
+    """
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> NonEnglishClassifier:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None or looks_english(doc, _lexicon_words()):
+                continue
+            message.set(LANGUAGE_KEY, "not-english", add_to_output=True)
+            intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != OUT_OF_SCOPE]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+        return messages
+
+
+def _lexicon_words() -> frozenset[str]:
+    from bot.language.lexicon import load_lexicon
+
+    return load_lexicon().words

@@ -1,0 +1,1 @@
+"""Operating the bot: building, training only when needed, running the stack."""

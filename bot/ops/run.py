@@ -1,0 +1,117 @@
+"""Start the action server and the Rasa server, wait until both answer, stop both on Ctrl-C.
+
+    python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
+
+Both processes' logs go to build/logs/. Ports come from RASA_PORT (5005) and
+ACTIONS_PORT (5055).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bot import paths
+
+LOGS = paths.BUILD / "logs"
+STARTUP_TIMEOUT_S = 240
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer on {url} within {STARTUP_TIMEOUT_S}s; see {log}")
+
+
+def start(name: str, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}.log"
+    handle = log.open("ab")
+    process = subprocess.Popen(args, cwd=paths.ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    return process, log
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, type=Path)
+    parser.add_argument("--endpoints", default=os.environ.get("ENDPOINTS", "endpoints.yml"))
+    parser.add_argument("--credentials", default="credentials.yml")
+    args = parser.parse_args(argv)
+    rasa_port = os.environ.get("RASA_PORT", "5005")
+    actions_port = os.environ.get("ACTIONS_PORT", "5055")
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
+           "ACTION_SERVER_URL": f"http://localhost:{actions_port}/webhook"}
+    paths.BUILD.mkdir(exist_ok=True)
+    processes: list[subprocess.Popen] = []
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        print("starting the action server ...", flush=True)
+        actions, actions_log = start("actions", [str(bin_dir / "python"), "-m", "rasa_sdk",
+                                                 "--actions", "actions", "--port", actions_port], env)
+        processes.append(actions)
+        print(f"starting the Rasa server with {args.model} (about a minute) ...", flush=True)
+        rasa, rasa_log = start("rasa", [str(bin_dir / "rasa"), "run", "--model", str(args.model),
+                                        "--port", rasa_port, "--endpoints", args.endpoints,
+                                        "--credentials", args.credentials, "--cors", "*"], env)
+        processes.append(rasa)
+        _wait_until_up(f"http://localhost:{actions_port}/health", actions, "action server", actions_log)
+        _wait_until_up(f"http://localhost:{rasa_port}/", rasa, "Rasa server", rasa_log)
+        print(f"""
+The LES bot is running.
+  REST:    curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
+             -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
+  Logs:    {LOGS}/
+Press Ctrl-C to stop.""", flush=True)
+        while not stopping:
+            for process, name in ((actions, "action server"), (rasa, "Rasa server")):
+                if process.poll() is not None:
+                    print(f"{name} stopped unexpectedly (code {process.returncode}); stopping.",
+                          file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        print("\nstopping ...", flush=True)
+        return 0
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stop(processes)
+        print("stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Train the Rasa model only when its inputs changed.
+
+The model is named after a fingerprint of everything that shapes it (config,
+domain, training data, the lexicons and the code of the custom NLU components),
+so ``make run`` and the tests reuse a model as long as nothing changed, and a
+changed lexicon is never served by a stale model.
+
+    python -m bot.ops.train            # train if needed, print the model path
+    python -m bot.ops.train --path     # only print where the model is/would be
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot import paths
+
+MODELS = paths.ROOT / "models"
+INPUTS = [
+    "config.yml", "domain.yml", "data/nlu", "data/stories", "data/lexicon",
+    "bot/safety/red_flags.yml", "bot/safety/detect.py", "bot/safety/rasa_component.py",
+    "bot/language",
+]
+
+
+def _files(root: Path) -> list[Path]:
+    found = []
+    for name in INPUTS:
+        path = root / name
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+        elif path.is_file():
+            found.append(path)
+    return found
+
+
+def fingerprint(root: Path = paths.ROOT) -> str:
+    """A short hash of every training input's path and content."""
+    digest = hashlib.sha256()
+    for path in _files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def model_path(root: Path = paths.ROOT) -> Path:
+    return MODELS / f"les-{fingerprint(root)}.tar.gz"
+
+
+def train(root: Path = paths.ROOT) -> Path:
+    """Train into models/ unless a model for these inputs exists; return its path."""
+    target = model_path(root)
+    if target.exists():
+        print(f"model is up to date: {target.relative_to(root)}", file=sys.stderr)
+        return target
+    print(f"training data or config changed: training {target.name} ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(root), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    subprocess.run(
+        [str(Path(sys.executable).with_name("rasa")), "train", "--fixed-model-name",
+         target.name.removesuffix(".tar.gz"), "--out", str(MODELS)],
+        cwd=root, env=env, check=True,
+    )
+    print(f"trained in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Train the model if its inputs changed.")
+    parser.add_argument("--path", action="store_true", help="print the model path, do not train")
+    args = parser.parse_args(argv)
+    print(model_path() if args.path else train())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

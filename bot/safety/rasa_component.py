@@ -1,0 +1,94 @@
+"""Rasa NLU component that makes a reported red flag the message's intent.
+
+It runs after the intent classifiers (and the FallbackClassifier), so its word
+is final: a reported red flag becomes intent ``emergency`` (or
+``emergency_self_harm``), which a rule answers with the 911 response straight
+from the domain, without the action server. A red flag that is only negated or
+only asked about in general overrules a classifier that guessed "emergency".
+The classifier may still catch an emergency the lexicon does not know, when no
+red-flag words are in the message at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.safety.detect import find_red_flags
+
+EMERGENCY = "emergency"
+EMERGENCY_SELF_HARM = "emergency_self_harm"
+EMERGENCY_INTENTS = (EMERGENCY, EMERGENCY_SELF_HARM)
+RED_FLAGS_KEY = "red_flags"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class RedFlagClassifier(GraphComponent):
+    """Overrides the intent for messages that report an emergency."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # Below this, a classifier-only "emergency" (no red-flag words) is not trusted.
+        return {"classifier_threshold": 0.7}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._threshold = float(config["classifier_threshold"])
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> RedFlagClassifier:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._process_one(message)
+        return messages
+
+    def _process_one(self, message: Message) -> None:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None:
+            return
+        finding = find_red_flags(doc)
+        message.set(RED_FLAGS_KEY, {
+            "reported": finding.reported,
+            "negated": finding.negated,
+            "generic": finding.generic,
+        }, add_to_output=True)
+        intent = message.get(INTENT) or {}
+        ranking = list(message.get(INTENT_RANKING_KEY) or [])
+        if finding.reported:
+            name = EMERGENCY_SELF_HARM if finding.self_harm else EMERGENCY
+            self._set_intent(message, {"name": name, "confidence": 1.0}, ranking)
+        elif intent.get("name") in EMERGENCY_INTENTS and (
+            finding.any_mentioned or (intent.get("confidence") or 0.0) < self._threshold
+        ):
+            replacement = _best_non_emergency(ranking)
+            if replacement is not None:
+                self._set_intent(message, replacement, ranking)
+
+    @staticmethod
+    def _set_intent(message: Message, intent: dict[str, Any],
+                    ranking: list[dict[str, Any]]) -> None:
+        rest = [r for r in ranking if r.get("name") != intent["name"]]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent, *rest], add_to_output=True)
+
+
+def _best_non_emergency(ranking: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for candidate in ranking:
+        if candidate.get("name") not in EMERGENCY_INTENTS:
+            return {"name": candidate["name"], "confidence": candidate.get("confidence", 0.0)}
+    return None

@@ -1,0 +1,92 @@
+"""Start the real action server and Rasa server for tests, on free ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from bot import paths
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Process:
+    popen: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
+
+
+def start_action_server(workdir: Path, port: int | None = None) -> tuple[Process, str]:
+    port = port or free_port()
+    log = workdir / f"actions-{port}.log"
+    popen = subprocess.Popen(
+        [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=paths.ROOT, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/health", popen, log)
+    return Process(popen, log), f"{url}/webhook"
+
+
+def write_endpoints(workdir: Path, action_url: str, tracker_store: str) -> Path:
+    path = workdir / f"endpoints-{free_port()}.yml"
+    path.write_text(f'action_endpoint:\n  url: "{action_url}"\n{tracker_store}')
+    return path
+
+
+def sqlite_store(db: Path) -> str:
+    return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db}"\n'
+
+
+def start_rasa(workdir: Path, model: Path, endpoints: Path,
+               credentials: Path = paths.ROOT / "credentials.yml") -> tuple[Process, str]:
+    port = free_port()
+    log = workdir / f"rasa-{port}.log"
+    popen = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+         "--endpoints", str(endpoints), "--credentials", str(credentials)],
+        cwd=paths.ROOT, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/", popen, log)
+    return Process(popen, log), url

@@ -1,0 +1,49 @@
+"""The forgiving normal form that lexicon patterns and input share."""
+
+import pytest
+
+from bot.language.normalize import Normalizer, edit_distance, stem
+
+
+@pytest.mark.parametrize("a,b", [
+    ("choking", "choked"), ("choke", "chokes"), ("breathing", "breathe"),
+    ("swallowing", "swallow"), ("seizures", "seizure"), ("legs", "leg"), ("dizziness", "dizzy"),
+])
+def test_inflections_share_a_stem(a, b):
+    assert stem(a) == stem(b)
+
+
+def test_short_and_non_alpha_words_are_kept():
+    assert stem("eye") == "eye"
+    assert stem("3,4-dap") == "3,4-dap"
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("breath", "breth", 1), ("seizure", "siezure", 1), ("swallow", "swalow", 1),
+    ("abc", "abc", 0), ("kitten", "sitting", 3),
+])
+def test_edit_distance(a, b, expected):
+    assert edit_distance(a, b, limit=5) == expected
+
+
+def test_edit_distance_stops_early_above_limit():
+    assert edit_distance("plasmapheresis", "cat", limit=2) == 3
+
+
+@pytest.fixture(scope="module")
+def normalizer():
+    return Normalizer(["breath", "breathe", "swallow", "seizure", "choking", "faint", "mouth"])
+
+
+@pytest.mark.parametrize("typo,word", [("breth", "breath"), ("swalow", "swallow"), ("siezure", "seizure")])
+def test_typos_of_lexicon_words_are_corrected(normalizer, typo, word):
+    assert normalizer.correct(typo) == word
+
+
+@pytest.mark.parametrize("word", ["paint", "month", "point", "faith"])
+def test_known_english_words_are_never_corrected(normalizer, word):
+    assert normalizer.correct(word) == word
+
+
+def test_unrelated_unknown_words_stay(normalizer):
+    assert normalizer.correct("zxqvbn") == "zxqvbn"

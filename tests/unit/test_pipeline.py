@@ -1,0 +1,106 @@
+"""The domain spaCy pipeline: LES entities in lay words, and negation.
+
+Phrasings here are written for the tests, not taken from the training data.
+"""
+
+import pytest
+import spacy
+
+
+def ents(nlp, text):
+    return {(e.label_, e.ent_id_, e._.negex) for e in nlp(text.lower()).ents}
+
+
+def test_pipeline_is_blank_english_with_our_components(nlp):
+    assert nlp.pipe_names == ["sentencizer", "les_normalizer", "entity_ruler", "les_negex"]
+    assert nlp.lang == "en"
+
+
+def test_saved_pipeline_loads_with_spacy_load(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "p")
+    again = spacy.load(tmp_path / "p")
+    assert ents(again, "my mouth is so dry") == {("symptom", "dry_mouth", False)}
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("cottonmouth all day", "dry_mouth"),
+    ("i see two of everything", "vision_change"),
+    ("my eyelids are drooping", "droopy_eyelids"),
+    ("hard to get up off the toilet", "rising_difficulty"),
+    ("cant lift my arms to brush my hair", "lifting"),
+    ("my jaw gets tired when i eat steak, hard to chew", "chewing_trouble"),
+    ("lightheaded when i stand", "dizzy_standing"),
+    ("what about plasmaferesis", "plasma_exchange"),
+    ("is mestinon any good", "pyridostigmine"),
+    ("firdapse side effects", "amifampridine"),
+    ("the needle test on my muscles", "emg"),
+    ("do i need a cat scan", "ct_scan"),
+    ("lambert eaten syndrome", "les"),
+    ("my head keeps dropping forward", "head_drop"),
+    ("i hardly sweat anymore", "less_sweating"),
+    ("gritty eyes", "dry_eyes"),
+])
+def test_lay_words_map_to_concepts(nlp, text, concept):
+    assert concept in {cid for _, cid, _ in ents(nlp, text)}
+
+
+@pytest.mark.parametrize("text,category", [
+    ("i cant breth", "breathing"),
+    ("I CAN'T BREATHE", "breathing"),
+    ("cannot catch my breath", "breathing"),
+    ("gasping for air right now", "breathing"),
+    ("my husband is chocking on a piece of meat", "choking"),
+    ("she choked and is coughing", "choking"),
+    ("i cant swallow my own spit", "swallowing"),
+    ("he just passed out in the kitchen", "fainting"),
+    ("mom collapsed", "fainting"),
+    ("he is having a seizure", "seizure"),
+    ("lips swelling up since the new tablet", "allergic_swelling"),
+    ("my throat is closing", "allergic_swelling"),
+    ("crushing chest pain", "chest_pain"),
+    ("i want to end my life", "self_harm"),
+])
+def test_red_flags_in_lay_words_and_typos(nlp, text, category):
+    assert ("red_flag", category, False) in ents(nlp, text)
+
+
+@pytest.mark.parametrize("text,category", [
+    ("no trouble breathing", "breathing"),
+    ("i am not short of breath", "breathing"),
+    ("never choked on anything", "choking"),
+    ("i have not fainted", "fainting"),
+    ("denies chest pain", "chest_pain"),
+    ("no seizures ever", "seizure"),
+])
+def test_negated_red_flags_are_marked(nlp, text, category):
+    assert ("red_flag", category, True) in ents(nlp, text)
+
+
+def test_negation_does_not_cross_into_a_new_clause(nlp):
+    found = ents(nlp, "no fever and i cant breathe")
+    assert ("red_flag", "breathing", False) in found
+
+
+def test_negation_stops_at_a_comma_for_red_flags(nlp):
+    found = ents(nlp, "no weakness, i cant breathe")
+    assert ("red_flag", "breathing", False) in found
+
+
+def test_inability_is_a_symptom_not_a_negation(nlp):
+    found = ents(nlp, "i cant walk far and i cant swallow")
+    assert ("red_flag", "swallowing", False) in found
+
+
+def test_mixed_message_keeps_each_negation(nlp):
+    found = ents(nlp, "weak legs and dry mouth but no double vision")
+    assert ("symptom", "leg_weakness", False) in found
+    assert ("symptom", "dry_mouth", False) in found
+    assert ("symptom", "vision_change", True) in found
+
+
+def test_following_negation(nlp):
+    assert ("symptom", "swallowing_trouble", True) in ents(nlp, "swallowing is fine")
+
+
+def test_pseudo_negation_no_longer_is_not_a_negation(nlp):
+    assert ("red_flag", "breathing", False) in ents(nlp, "i can no longer breathe")

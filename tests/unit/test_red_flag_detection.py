@@ -1,0 +1,42 @@
+"""Which red flags a message reports: negated and general questions do not count."""
+
+import pytest
+
+from bot.safety.detect import find_red_flags
+
+
+@pytest.mark.parametrize("text,reported", [
+    ("help my dad is choking", ["choking"]),
+    ("i cant breathe is this lems", ["breathing"]),
+    ("i think im going to pass out", ["fainting"]),
+    ("thinking about killing myself", ["self_harm"]),
+])
+def test_reported(nlp, text, reported):
+    assert find_red_flags(nlp(text)).reported == reported
+
+
+@pytest.mark.parametrize("text", [
+    "does lems cause choking?",
+    "can les make it hard to breathe",
+    "is trouble breathing a symptom of lambert eaton",
+])
+def test_general_questions_are_not_reports(nlp, text):
+    finding = find_red_flags(nlp(text))
+    assert finding.reported == [] and finding.generic
+
+
+@pytest.mark.parametrize("text", [
+    "no trouble breathing at all", "i have never choked", "not short of breath",
+])
+def test_negated_are_not_reports(nlp, text):
+    finding = find_red_flags(nlp(text))
+    assert finding.reported == [] and finding.negated
+
+
+def test_a_person_in_the_question_makes_it_a_report(nlp):
+    assert find_red_flags(nlp("does lems cause choking? my mum is choking now")).reported == ["choking"]
+
+
+def test_self_harm_is_flagged(nlp):
+    assert find_red_flags(nlp("i want to kill myself")).self_harm
+    assert not find_red_flags(nlp("i cant breathe")).self_harm
