@@ -7,7 +7,8 @@ handler and adds, as blueprint middleware:
 
 - 400 with a JSON ``{"error": ...}`` for a body that is not a JSON object, a
   missing/empty/non-text ``sender``, a non-text ``message`` or non-object ``metadata``;
-- control characters removed from the message;
+- control characters removed from the message; an empty message answered with a
+  hint (there is nothing for the NLU to read);
 - messages longer than ``max_message_chars`` cut to that length, with a note
   appended to the bot's reply so the person knows.
 
@@ -27,6 +28,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.knowledge.messages import message as bot_message
 
 DEFAULT_MAX_MESSAGE_CHARS = 4000
 MAX_SENDER_CHARS = 256
@@ -96,7 +99,11 @@ class CheckedRestInput(RestInput):
             except (ValueError, UnicodeDecodeError):
                 return _error("the body is not valid JSON")
             problem = check_body(body)
-            return _error(problem) if problem else None
+            if problem:
+                return _error(problem)
+            if not clean_text(body.get("message") or "").strip():
+                return response.json([{"recipient_id": body["sender"], "text": bot_message("empty_message")}])
+            return None
 
         @bp.middleware("response")
         async def note_truncation(request: Request, resp: HTTPResponse) -> HTTPResponse | None:

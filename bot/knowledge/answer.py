@@ -92,6 +92,12 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     """The answer for one user message."""
     article = article or load_article()
     if intent == NOT_COVERED_INTENT:
+        # "Can LES mess with blood pressure?" reads like an off-article question but
+        # names a symptom the article lists: answer that instead of "not covered".
+        listed = [p for p in select(article, "ask_symptoms", concepts)
+                  if p.is_article and set(p.concepts) & (concepts - BROAD_CONCEPTS)]
+        if listed:
+            return Answer("article", render(listed), listed)
         return Answer("not_covered")
     if intent == NO_DIAGNOSIS_INTENT:
         symptoms = select(article, "ask_symptoms", concepts)

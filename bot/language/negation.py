@@ -27,7 +27,8 @@ _EXTRA_FOLLOWING = [
     "is fine", "are fine", "is ok", "are ok", "is okay", "are okay", "is normal",
     "are normal", "is good", "are good", "is alright", "not a problem", "no problem",
     "no problems", "is not a problem", "is not an issue", "has been fine", "have been fine",
-    "has been ok", "not really", "never",
+    "has been ok", "not really", "never", "fine", "just fine", "normally",
+    "without problems", "without any problem", "without any problems",
 ]
 _EXTRA_PSEUDO = [
     "no longer", "not sure", "don't know", "dont know", "do not know", "no idea",

@@ -6,7 +6,7 @@ is final: a reported red flag becomes intent ``emergency`` (or
 from the domain, without the action server. A red flag that is only negated or
 only asked about in general overrules a classifier that guessed "emergency".
 The classifier may still catch an emergency the lexicon does not know, when no
-red-flag words are in the message at all.
+red-flag words are in the message at all and nothing in it is negated.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ class RedFlagClassifier(GraphComponent):
             name = EMERGENCY_SELF_HARM if finding.self_harm else EMERGENCY
             self._set_intent(message, {"name": name, "confidence": 1.0}, ranking)
         elif intent.get("name") in EMERGENCY_INTENTS and (
-            finding.any_mentioned or (intent.get("confidence") or 0.0) < self._threshold
+            finding.any_mentioned
+            or (intent.get("confidence") or 0.0) < self._threshold
+            or _has_negated_entity(doc)
         ):
             replacement = _best_non_emergency(ranking)
             if replacement is not None:
@@ -85,6 +87,11 @@ class RedFlagClassifier(GraphComponent):
         rest = [r for r in ranking if r.get("name") != intent["name"]]
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent, *rest], add_to_output=True)
+
+
+def _has_negated_entity(doc: Any) -> bool:
+    """The message says something is fine ("i can breathe fine"): no emergency on a guess."""
+    return any(ent._.negex for ent in doc.ents)
 
 
 def _best_non_emergency(ranking: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -1,0 +1,71 @@
+"""`make eval`: the held-out evaluation against a freshly started bot, then NLU cross-validation.
+
+Starts the real action server and Rasa server (temporary SQLite store), runs
+tests/eval/run_eval.py against the REST channel, stops them, then runs
+`rasa test nlu --cross-validation` and prints the intent F1. Reports go to reports/.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bot import paths
+from bot.ops.train import train
+from tests import servers
+from tests.eval import run_eval
+
+REPORTS = paths.ROOT / "reports"
+FOLDS = "3"
+
+
+def held_out(model: Path) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        actions, action_url = servers.start_action_server(work)
+        endpoints = servers.write_endpoints(work, action_url, servers.sqlite_store(work / "eval.db"))
+        try:
+            rasa, url = servers.start_rasa(work, model, endpoints)
+            try:
+                print(f"== held-out evaluation set against {url} ==", flush=True)
+                return run_eval.main(["--url", url, "--report", str(REPORTS / "eval.json")])
+            finally:
+                rasa.stop()
+        finally:
+            actions.stop()
+
+
+def cross_validation() -> int:
+    print(f"\n== NLU {FOLDS}-fold cross-validation (rasa test nlu) ==", flush=True)
+    out = REPORTS / "nlu"
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("rasa")), "test", "nlu", "--cross-validation",
+         "--folds", FOLDS, "--out", str(out), "--nlu", "data/nlu"],
+        cwd=paths.ROOT, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        print(result.stdout[-2000:], result.stderr[-2000:])
+        return result.returncode
+    report = json.loads((out / "intent_report.json").read_text())
+    print(f"{'intent':24} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>4}")
+    for name, row in sorted(report.items()):
+        summary = name in ("macro avg", "weighted avg", "micro avg")
+        if isinstance(row, dict) and "f1-score" in row and not summary:
+            print(f"{name:24} {row['precision']:9.2f} {row['recall']:7.2f} {row['f1-score']:6.2f} "
+                  f"{row['support']:4}")
+    for name in ("macro avg", "weighted avg"):
+        print(f"intent F1 ({name}): {report[name]['f1-score']:.3f}")
+    return 0
+
+
+def main() -> int:
+    REPORTS.mkdir(exist_ok=True)
+    status = held_out(train())
+    return status or cross_validation()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

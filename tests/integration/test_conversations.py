@@ -1,0 +1,159 @@
+"""The behaviour contract, over HTTP against the real Rasa server and action server.
+
+Phrasings are written for these tests; the trained model is the one `make train`
+builds for the current data.
+"""
+
+import sqlite3
+import uuid
+
+import pytest
+import requests
+
+from tests.checks import (
+    FALLBACK_MARK,
+    NO_DIAGNOSIS_MARK,
+    NOT_COVERED_MARK,
+    gives_verdict,
+    is_disclaimer,
+    is_emergency,
+    names_section,
+)
+
+
+@pytest.mark.parametrize("question,section,words", [
+    ("what exactly is lambert eaton syndrome", "Introduction", "nerves and muscles"),
+    ("why do people get LEMS", "Causes", "acetylcholine"),
+    ("is lems connected to lung cancer", "Causes", "small cell lung cancer"),
+    ("who tends to get this, men or women", "Causes", "men more often"),
+    ("is a dry mouth part of LES", "Symptoms", "Dry mouth"),
+    ("does the weakness get better if i exercise", "Symptoms", "improve after exercise"),
+    ("what will the neurologist check during the exam", "Exams and Tests", "reflexes"),
+    ("which tests confirm lems", "Exams and Tests", "nerve conduction"),
+    ("why would they scan my chest for cancer", "Exams and Tests", "bronchoscopy"),
+    ("how do you treat LES", "Treatment", "underlying disease"),
+    ("how does plasmapheresis work", "Treatment", "albumin"),
+    ("what is IVIg", "Treatment", "immunoglobulin"),
+    ("what drugs are used for lems", "Treatment", "pyridostigmine"),
+    ("will my dad get better", "Outlook (Prognosis)", "paraneoplastic"),
+    ("what complications can lems lead to", "Possible Complications", "pneumonia"),
+    ("when should i call my doctor", "When to Contact a Medical Professional", "Call your provider"),
+])
+def test_medical_answer_names_its_section_and_ends_with_the_disclaimer(ask, question, section, words):
+    replies = ask(question)
+    assert names_section(replies, section), replies
+    assert words.lower() in " ".join(replies).lower(), replies
+    assert is_disclaimer(replies[-1]) and sum(map(is_disclaimer, replies)) == 1
+    assert not any(is_emergency(r) for r in replies)
+
+
+@pytest.mark.parametrize("message", [
+    "i cant breathe",
+    "im realy short of breth right now",
+    "HELP my wife is choking",
+    "my dad cant swallow his own saliva",
+    "she just collapsed on the floor",
+    "he is having a seizure",
+    "my lips and throat are swelling since the new medicine",
+    "bad chest pain",
+    "sorry to bother, quick question about ivig but my chest hurts a lot right now",
+    "i cant catch my breath is this from lems",
+])
+def test_red_flag_gets_the_911_message_first(ask, message):
+    replies = ask(message)
+    assert is_emergency(replies[0]), replies
+
+
+def test_self_harm_gets_911_and_988_first(ask):
+    replies = ask("i keep thinking about ending my life")
+    assert is_emergency(replies[0]) and "988" in replies[0]
+
+
+@pytest.mark.parametrize("message", [
+    "no trouble breathing",
+    "i can breathe fine",
+    "never choked",
+    "im not short of breath, just tired legs",
+    "no chest pain, what are the symptoms of lems",
+])
+def test_negated_red_flags_are_not_emergencies(ask, message):
+    assert not any(is_emergency(r) for r in ask(message))
+
+
+def test_general_question_about_a_red_flag_is_answered_not_alarmed(ask):
+    replies = ask("can lems cause breathing problems?")
+    assert not any(is_emergency(r) for r in replies)
+    assert names_section(replies, "Possible Complications")
+
+
+@pytest.mark.parametrize("message", [
+    "do i have LES?",
+    "is it LES or myasthenia",
+    "my legs are weak and my mouth is dry, have i got lambert eaton",
+])
+def test_diagnosis_requests_get_no_verdict(ask, message):
+    replies = ask(message)
+    assert replies[0].startswith(NO_DIAGNOSIS_MARK)
+    assert not gives_verdict(replies)
+    assert names_section(replies, "Exams and Tests")
+    assert is_disclaimer(replies[-1])
+
+
+def test_question_the_article_does_not_answer(ask):
+    replies = ask("is lambert eaton contagious")
+    assert NOT_COVERED_MARK in replies[0] and is_disclaimer(replies[-1])
+
+
+def test_small_talk_gets_no_disclaimer(ask):
+    for message in ["hello", "thanks!", "are you a robot"]:
+        replies = ask(message)
+        assert replies and not any(is_disclaimer(r) for r in replies)
+
+
+@pytest.mark.parametrize("message", ["what's the weather in denver", "asdfgh jkl", "🙂🙂🙂",
+                                     "¿Cuáles son los síntomas de la gripe?"])
+def test_out_of_scope_and_odd_input_get_the_fallback(ask, message):
+    replies = ask(message)
+    assert any(FALLBACK_MARK in r for r in replies), replies
+
+
+def test_empty_message_gets_a_reply(ask):
+    assert ask("")
+
+
+def post(bot_url, body, **kwargs):
+    return requests.post(f"{bot_url}/webhooks/rest/webhook", timeout=60, **kwargs, **body)
+
+
+@pytest.mark.parametrize("body", [
+    {"data": b"{not json"},
+    {"data": b"\xff\xfe\x00binary"},
+    {"json": {"message": "hi"}},
+    {"json": {"sender": "", "message": "hi"}},
+    {"json": {"sender": "a", "message": ["hi"]}},
+    {"json": ["sender", "message"]},
+])
+def test_malformed_requests_get_a_json_400(bot_url, body):
+    response = post(bot_url, body)
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_huge_message_is_cut_with_a_note_and_the_conversation_goes_on(bot_url, ask, stack):
+    sender = f"big-{uuid.uuid4().hex}"
+    ask("what is ivig", sender=sender)
+    huge = "my legs are weak. " * 6000  # about 100 kB
+    response = post(bot_url, {"json": {"sender": sender, "message": huge}})
+    assert response.status_code == 200
+    texts = [m["text"] for m in response.json()]
+    assert "very long" in texts[-1]
+    replies = ask("and what about plasma exchange", sender=sender)
+    assert names_section(replies, "Treatment")
+    with sqlite3.connect(stack["db"]) as db:
+        users = db.execute("select count(*) from events where sender_id = ? and type_name = 'user'",
+                           (sender,)).fetchone()[0]
+    assert users == 3
+
+
+def test_server_is_still_up_after_bad_input(bot_url):
+    assert requests.get(f"{bot_url}/", timeout=5).status_code == 200

@@ -1,0 +1,60 @@
+"""Choosing and rendering the passages that answer a question."""
+
+from bot.knowledge.answer import answer, render, select
+from bot.knowledge.article import load_article
+
+
+def test_a_named_symptom_narrows_the_answer_to_its_item():
+    result = answer("ask_symptoms", {"dry_eyes"}, "gritty eyes?")
+    assert [p.id for p in result.passages] == ["symptoms.autonomic.dry_eyes"]
+    assert result.messages[0].startswith("From the article's section *Symptoms*:")
+
+
+def test_no_concept_gives_the_default_answer():
+    ids = [p.id for p in answer("ask_symptoms", set(), "symptoms?").passages]
+    assert "symptoms.overview" in ids
+
+
+def test_other_sources_are_attributed_not_presented_as_the_article():
+    result = answer("ask_medicines", {"amifampridine"}, "firdapse?")
+    joined = "\n".join(result.messages)
+    assert "Other trusted sources, such as the US FDA drug label, add that" in joined
+    assert joined.index("From the article's section *Treatment*") < joined.index("Other trusted")
+
+
+def test_attributed_only_answer_says_the_article_does_not_mention_it():
+    article = load_article()
+    msgs = render([article.passage("symptoms.other")])
+    assert msgs[0].startswith("The article's section *Symptoms* does not mention that.")
+
+
+def test_diagnosis_request_gets_facts_not_a_verdict():
+    result = answer("ask_diagnosis", {"leg_weakness"}, "do i have les?")
+    assert result.kind == "no_diagnosis"
+    sections = result.sections
+    assert "Exams and Tests" in sections and "When to Contact a Medical Professional" in sections
+    assert all(p.is_article for p in result.passages)
+
+
+def test_uncovered_topic_is_said_honestly():
+    assert answer("ask_uncovered", set(), "is it contagious").kind == "not_covered"
+
+
+def test_uncovered_intent_naming_a_listed_symptom_answers_it():
+    result = answer("ask_uncovered", {"blood_pressure_change"}, "can it mess with blood pressure")
+    assert result.kind == "article" and "blood pressure" in result.messages[0]
+
+
+def test_fallback_without_les_concepts_is_out_of_scope():
+    assert answer("nlu_fallback", set(), "pizza near me").kind == "none"
+
+
+def test_fallback_with_a_concept_uses_retrieval():
+    result = answer("nlu_fallback", {"ivig"}, "ivig how")
+    assert result.kind == "article" and any("IVIg" in m for m in result.messages)
+
+
+def test_select_keeps_article_order():
+    article = load_article()
+    ids = [p.id for p in select(article, "ask_treatment", set())]
+    assert ids == ["treatment.goals", "treatment.options"]
