@@ -7,6 +7,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 
 PIPELINE := build/spacy/les_en/meta.json

@@ -15,17 +15,22 @@ from bot.knowledge.messages import message
 _LEADS = {"no_diagnosis", "not_covered"}
 
 
+def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
+    """Send the answer to the latest message; return its kind (for the disclaimer)."""
+    result = answer(latest.intent_name(tracker), latest.concepts(tracker), latest.text(tracker))
+    if result.kind == "none":
+        dispatcher.utter_message(text=message("out_of_scope"))
+    if result.kind in _LEADS:
+        dispatcher.utter_message(text=message(result.kind))
+    for text in result.messages:
+        dispatcher.utter_message(text=text)
+    return result.kind
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        result = answer(latest.intent_name(tracker), latest.concepts(tracker), latest.text(tracker))
-        if result.kind == "none":
-            dispatcher.utter_message(text=message("out_of_scope"))
-        if result.kind in _LEADS:
-            dispatcher.utter_message(text=message(result.kind))
-        for text in result.messages:
-            dispatcher.utter_message(text=text)
-        return [SlotSet("answer_kind", result.kind)]
+        return [SlotSet("answer_kind", send_answer(dispatcher, tracker))]

@@ -18,6 +18,11 @@ from bot.knowledge.messages import message
 MEDICAL_KINDS = {"article", "no_diagnosis", "not_covered", "emergency"}
 
 
+def disclaimer_text() -> str:
+    review_date = str(load_article().meta.get("review_date", "unknown"))
+    return message("disclaimer", review_date=review_date)
+
+
 class ActionDisclaimer(Action):
     def name(self) -> str:
         return "action_disclaimer"
@@ -25,6 +30,5 @@ class ActionDisclaimer(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         if tracker.get_slot("answer_kind") in MEDICAL_KINDS:
-            review_date = str(load_article().meta.get("review_date", "unknown"))
-            dispatcher.utter_message(text=message("disclaimer", review_date=review_date))
+            dispatcher.utter_message(text=disclaimer_text())
         return [SlotSet("answer_kind", None)]

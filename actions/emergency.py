@@ -41,4 +41,19 @@ class ActionEmergencyContext(Action):
         passage_ids = list(dict.fromkeys(pid for f in flags for pid in _CONTEXT.get(f, [])))
         for text in render([article.passage(pid) for pid in passage_ids]):
             dispatcher.utter_message(text=text)
+        if _form_paused_this_turn(tracker):
+            dispatcher.utter_message(text=message("screening_paused"), buttons=[
+                {"title": "Continue the questions", "payload": "/continue_screening"},
+                {"title": "Stop", "payload": "/stop_screening"},
+            ])
         return [SlotSet("answer_kind", "emergency")]
+
+
+def _form_paused_this_turn(tracker: Tracker) -> bool:
+    """Did the EmergencyPolicy deactivate the screening form in this turn?"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_deactivate_loop":
+            return True
+    return False

@@ -6,7 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-NEGATED_ROLE = "negated"
+from bot.language.entities import NEGATED_ROLE
+
 RED_FLAG = "red_flag"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import requests
 
 from bot import paths
+from bot.ops.env import process_env
 
 BIN = Path(sys.executable).parent
 
@@ -52,16 +52,12 @@ class Process:
                 self.popen.wait()
 
 
-def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
-
-
 def start_action_server(workdir: Path, port: int | None = None) -> tuple[Process, str]:
     port = port or free_port()
     log = workdir / f"actions-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=paths.ROOT, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=paths.ROOT, env=process_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/health", popen, log)
@@ -85,7 +81,7 @@ def start_rasa(workdir: Path, model: Path, endpoints: Path,
     popen = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
          "--endpoints", str(endpoints), "--credentials", str(credentials)],
-        cwd=paths.ROOT, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=paths.ROOT, env=process_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/", popen, log)

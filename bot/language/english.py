@@ -17,7 +17,10 @@ MIN_ENGLISH_SHARE = 0.5
 
 
 def looks_english(doc: Doc, lexicon_words: set[str] | frozenset[str] = frozenset()) -> bool:
-    """False only when there are enough words and most are not English."""
+    """False when there are no words at all (emoji, digits), or enough words and most
+    are not English."""
+    if not any(t.is_alpha for t in doc):
+        return False
     in_entities = {t.i for ent in doc.ents for t in ent}
     words = [t for t in doc if t.is_alpha and len(t.text) > 1 and t.i not in in_entities]
     if len(words) < MIN_WORDS:

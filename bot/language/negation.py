@@ -27,7 +27,7 @@ _EXTRA_FOLLOWING = [
     "is fine", "are fine", "is ok", "are ok", "is okay", "are okay", "is normal",
     "are normal", "is good", "are good", "is alright", "not a problem", "no problem",
     "no problems", "is not a problem", "is not an issue", "has been fine", "have been fine",
-    "has been ok", "not really", "never", "fine", "just fine", "normally",
+    "has been ok", "not really", "fine", "just fine", "normally",
     "without problems", "without any problem", "without any problems",
 ]
 _EXTRA_PSEUDO = [

@@ -22,6 +22,9 @@ from spacy.tokens import Doc
 
 _SUFFIXES = ("ingly", "edly", "ness", "ing", "ies", "ied", "es", "ed", "ly", "s", "e")
 _MIN_STEM = 3
+# Shorter words are only corrected by an inserted letter: too many short words are
+# one substitution apart ("prev" -> "pred").
+MIN_CORRECTED = 5
 
 
 def stem(word: str) -> str:
@@ -88,13 +91,15 @@ class Normalizer:
 
     def correct(self, word: str) -> str:
         """Return the lexicon word ``word`` is a typo of, or ``word`` itself."""
-        if len(word) < 4 or not word.isalpha() or word in self.vocabulary:
+        if len(word) < MIN_CORRECTED - 1 or not word.isalpha() or word in self.vocabulary:
             return word
         if word in english_words():
             return word
         limit = 2 if len(word) >= 8 else 1
+        # A short word is only corrected by one missing letter ("dizy" -> "dizzy").
+        lengths = [5] if len(word) < MIN_CORRECTED else range(len(word) - limit, len(word) + limit + 1)
         best, best_distance = word, limit + 1
-        for length in range(len(word) - limit, len(word) + limit + 1):
+        for length in lengths:
             for candidate in sorted(self._by_length.get(length, ())):
                 distance = edit_distance(word, candidate, limit)
                 if distance < best_distance:

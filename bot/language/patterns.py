@@ -7,6 +7,9 @@ from spacy.language import Language
 from bot.language.normalize import Normalizer
 
 OPTIONAL_WORD = "*"
+# A wildcard never swallows a negation: "mouth * * dry" must not match "mouth isn't dry"
+# (the "not" would sit inside the entity, where negation detection cannot see it).
+NEGATION_NORMS = ["not", "no", "never", "nor", "without"]
 
 
 def compile_phrase(nlp: Language, normalizer: Normalizer, phrase: str) -> list[dict]:
@@ -14,7 +17,7 @@ def compile_phrase(nlp: Language, normalizer: Normalizer, phrase: str) -> list[d
     pattern: list[dict] = []
     for token in nlp.make_doc(phrase):
         if token.text == OPTIONAL_WORD:
-            pattern.append({"OP": "?"})
+            pattern.append({"OP": "?", "NORM": {"NOT_IN": NEGATION_NORMS}})
         else:
             pattern.append({"NORM": normalizer.norm(token.norm_)})
     if not any("NORM" in part for part in pattern):

@@ -26,11 +26,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import negation, normalize  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
+from bot.language.entities import entities_from_doc
 
 OUT_OF_SCOPE = "out_of_scope"
 LANGUAGE_KEY = "language"
 
-NEGATED_ROLE = "negated"
 
 
 @DefaultV1Recipe.register(
@@ -52,18 +52,7 @@ class LesEntityExtractor(GraphComponent, EntityExtractorMixin):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
-            found = []
-            for ent in doc.ents:
-                entity = {
-                    "entity": ent.label_,
-                    "value": ent.ent_id_ or ent.text,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "confidence_entity": 1.0,
-                }
-                if ent._.negex:
-                    entity["role"] = NEGATED_ROLE
-                found.append(entity)
+            found = entities_from_doc(doc)
             message.set(
                 ENTITIES,
                 message.get(ENTITIES, []) + self.add_extractor_name(found),

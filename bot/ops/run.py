@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from bot import paths
+from bot.ops.env import process_env
 
 LOGS = paths.BUILD / "logs"
 STARTUP_TIMEOUT_S = 240
@@ -66,8 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     rasa_port = os.environ.get("RASA_PORT", "5005")
     actions_port = os.environ.get("ACTIONS_PORT", "5055")
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-           "ACTION_SERVER_URL": f"http://localhost:{actions_port}/webhook"}
+    env = process_env(ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)
     processes: list[subprocess.Popen] = []
     stopping = False

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bot import paths
+from bot.ops.env import process_env
 
 MODELS = paths.ROOT / "models"
 INPUTS = [
     "config.yml", "domain.yml", "data/nlu", "data/stories", "data/lexicon",
-    "bot/safety/red_flags.yml", "bot/safety/detect.py", "bot/safety/rasa_component.py",
+    "bot/safety",
     "bot/language",
 ]
 
@@ -61,7 +61,7 @@ def train(root: Path = paths.ROOT) -> Path:
         return target
     print(f"training data or config changed: training {target.name} ...", file=sys.stderr, flush=True)
     started = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(root), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = process_env(root)
     subprocess.run(
         [str(Path(sys.executable).with_name("rasa")), "train", "--fixed-model-name",
          target.name.removesuffix(".tar.gz"), "--out", str(MODELS)],

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import RED_FLAG_LABEL, load_lexicon
+from bot.language.questions import is_question
 
 _PEOPLE = {
     "i", "im", "i'm", "me", "my", "mine", "myself", "we", "us", "our", "he", "him", "his",
@@ -21,10 +22,6 @@ _PEOPLE = {
     "father", "husband", "wife", "son", "daughter", "baby", "child", "kid", "partner",
     "friend", "grandma", "grandpa", "brother", "sister", "patient", "mama", "papa", "ive",
     "i've", "i'd", "id", "i'll",
-}
-_QUESTION_STARTS = {
-    "does", "do", "can", "could", "is", "are", "will", "would", "what", "how", "why",
-    "which", "should", "may", "might", "when",
 }
 _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause", "causes",
                  "complication", "complications", "lambert", "syndrome", "disease", "condition"}
@@ -58,8 +55,7 @@ def is_general_question(sentence: Span) -> bool:
         return False
     if any(w in _PEOPLE for w in words):
         return False
-    asks = words[0] in _QUESTION_STARTS or sentence.text.rstrip().endswith("?")
-    return asks and any(w in _GENERIC_CUES for w in words)
+    return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)
 
 
 def find_red_flags(doc: Doc) -> RedFlagFinding:

@@ -1,4 +1,4 @@
-"""`make eval`: the held-out evaluation against a freshly started bot, then NLU cross-validation.
+"""`make eval`: held-out evaluation against a fresh bot, screening slot accuracy, NLU cross-validation.
 
 Starts the real action server and Rasa server (temporary SQLite store), runs
 tests/eval/run_eval.py against the REST channel, stops them, then runs
@@ -16,7 +16,7 @@ from pathlib import Path
 from bot import paths
 from bot.ops.train import train
 from tests import servers
-from tests.eval import run_eval
+from tests.eval import run_eval, run_screening_eval
 
 REPORTS = paths.ROOT / "reports"
 FOLDS = "3"
@@ -61,10 +61,16 @@ def cross_validation() -> int:
     return 0
 
 
+def screening(model: Path) -> int:
+    print("\n== screening: slot accuracy on held-out multi-symptom messages ==", flush=True)
+    return run_screening_eval.main(["--model", str(model),
+                                    "--report", str(REPORTS / "screening_eval.json")])
+
+
 def main() -> int:
     REPORTS.mkdir(exist_ok=True)
-    status = held_out(train())
-    return status or cross_validation()
+    model = train()
+    return held_out(model) or screening(model) or cross_validation()
 
 
 if __name__ == "__main__":

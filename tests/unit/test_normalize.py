@@ -47,3 +47,13 @@ def test_known_english_words_are_never_corrected(normalizer, word):
 
 def test_unrelated_unknown_words_stay(normalizer):
     assert normalizer.correct("zxqvbn") == "zxqvbn"
+
+
+def test_english_detection(nlp):
+    from bot.language.english import looks_english
+
+    assert looks_english(nlp("does lems cause dry mouth"))
+    assert looks_english(nlp("hi"))
+    assert not looks_english(nlp("¿dónde puedo comprar un billete de tren?"))
+    assert not looks_english(nlp("🙂🙂🙂"))
+    assert not looks_english(nlp("12345 !!!"))

@@ -1,0 +1,30 @@
+"""Rasa-style entity dicts from the domain pipeline's spaCy doc.
+
+The value is the concept id ("dry_mouth" for "cottonmouth"), and a negated entity
+carries the role "negated", so slot filling and the review console can tell "no
+double vision" from "double vision".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+NEGATED_ROLE = "negated"
+
+
+def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:
+    found = []
+    for ent in doc.ents:
+        entity = {
+            "entity": ent.label_,
+            "value": ent.ent_id_ or ent.text,
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "confidence_entity": 1.0,
+        }
+        if ent._.negex:
+            entity["role"] = NEGATED_ROLE
+        found.append(entity)
+    return found

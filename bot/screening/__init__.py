@@ -1,0 +1,1 @@
+"""The symptom screening: its questions, reading answers from messages, the summary."""
