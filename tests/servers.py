@@ -53,7 +53,9 @@ class Process:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
+    """The test servers' environment: never the developer's own Slack app (SLACK_*)."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    return {**inherited, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
 
 
 def start_action_server(workdir: Path, port: int | None = None) -> tuple[Process, str]:
@@ -79,13 +81,14 @@ def sqlite_store(db: Path) -> str:
 
 
 def start_rasa(workdir: Path, model: Path, endpoints: Path,
-               credentials: Path = paths.ROOT / "credentials.yml") -> tuple[Process, str]:
+               credentials: Path = paths.ROOT / "credentials.yml",
+               env: dict[str, str] | None = None) -> tuple[Process, str]:
     port = free_port()
     log = workdir / f"rasa-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
          "--endpoints", str(endpoints), "--credentials", str(credentials)],
-        cwd=paths.ROOT, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=paths.ROOT, env=_env(**(env or {})), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/", popen, log)
