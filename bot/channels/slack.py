@@ -13,19 +13,23 @@ URLs answer 503 saying what to set.
 URL (events and interactivity): ``/webhooks/slack/webhook``.
 
 It subclasses Rasa's SlackInput for signature checking, mention stripping and reading
-interactive payloads, and Rasa's SlackBot for posting. The request handler is ours,
-because the stock one answers a bad signature with 400 rather than 401, de-duplicates
-nothing (only retries whose reason is ``http_timeout`` are dropped, even when the
-first delivery never arrived; others are answered again), threads DM replies once
-threads are on, and keys DM conversations on each message's timestamp. This one:
+interactive payloads, and Rasa's SlackBot for posting (``slack_output``). The request
+handler is ours, because the stock one (Rasa 3.6.21) answers a bad signature with 400,
+de-duplicates nothing (it drops every retry whose reason is ``http_timeout``, even when
+the first delivery never arrived, and answers other retries again), puts DM replies in
+threads once threads are on, and under ``thread`` granularity makes every top-level DM
+message a new conversation. This one:
 
-1. rejects a missing or wrong signature, or a timestamp over 5 minutes old, with 401
-   before reading the body;
+1. rejects a missing or wrong signature, or a timestamp over 5 minutes away, with 401
+   before parsing anything;
 2. answers ``url_verification`` with the challenge;
-3. acknowledges at once everything else (200), and only then lets the bot work, in
-   a background task: Slack re-sends what is not acknowledged within 3 seconds;
+3. acknowledges everything else at once (200) and only then lets the bot work, in a
+   background task: Slack re-sends what is not acknowledged within 3 seconds;
 4. takes on each event (``event_id``, message ``ts``) or click once: retries
    (``X-Slack-Retry-Num``) of something already taken on are acknowledged and dropped.
+
+Which messages are answered, where, and in which conversation: ``slack_events``.
+How answers look in Slack: ``slack_format``.
 """
 
 from __future__ import annotations
@@ -33,9 +37,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
@@ -50,38 +52,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack_events import Ignored, Incoming, RecentKeys, parse_action, parse_event
 from bot.channels.slack_output import LesSlackBot
+from bot.channels.slack_settings import SlackSettings
 from bot.knowledge.messages import message as bot_message
 
 logger = logging.getLogger(__name__)
 
-TOKEN_VAR = "SLACK_BOT_TOKEN"
-SECRET_VAR = "SLACK_SIGNING_SECRET"
-API_URL_VAR = "SLACK_API_URL"
-DEFAULT_API_URL = "https://slack.com/api/"
 FAILED_MESSAGE = ("Sorry, something went wrong and I could not answer. Please try again. "
                   "If this is an emergency, call 911 now.")
-
-
-@dataclass(frozen=True)
-class SlackSettings:
-    token: str = ""
-    signing_secret: str = ""
-    api_url: str = DEFAULT_API_URL
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SlackSettings:
-        env = os.environ if environ is None else environ
-        return cls(env.get(TOKEN_VAR, "").strip(), env.get(SECRET_VAR, "").strip(),
-                   env.get(API_URL_VAR, "").strip() or DEFAULT_API_URL)
-
-    @property
-    def missing(self) -> list[str]:
-        return [name for name, value in ((TOKEN_VAR, self.token), (SECRET_VAR, self.signing_secret))
-                if not value]
-
-    @property
-    def enabled(self) -> bool:
-        return not self.missing
 
 
 def _ack(text: str = "") -> HTTPResponse:

@@ -6,8 +6,9 @@ import yaml
 from slack_sdk.errors import SlackApiError
 
 from bot import paths
-from bot.channels.slack import DEFAULT_API_URL, LesSlackInput, SlackSettings
+from bot.channels.slack import LesSlackInput
 from bot.channels.slack_output import LesSlackBot
+from bot.channels.slack_settings import DEFAULT_API_URL, SlackSettings
 
 
 def test_settings_come_from_the_environment():
