@@ -1,5 +1,6 @@
 """Shared fixtures: the trained model (trained once, reused), the domain pipeline,
-and one real Rasa server + action server for the integration tests."""
+one real Rasa server + action server for the integration tests (its Slack channel
+posting to a fake Slack Web API), and a bare Rasa server (no action server, no Slack)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import requests
 
 from bot.ops.train import train
 from tests import servers
+from tests.slack_fake import SLACK_SECRET, SLACK_TOKEN, FakeSlackApi, SlackSender
 
 
 @pytest.fixture(scope="session")
@@ -38,13 +40,26 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(model_path: Path, workdir: Path) -> Iterator[dict]:
+def fake_slack() -> Iterator[FakeSlackApi]:
+    """The Slack Web API the bot posts to: records chat.postMessage calls."""
+    fake = FakeSlackApi(SLACK_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(model_path: Path, workdir: Path, fake_slack: FakeSlackApi) -> Iterator[dict]:
     """A running action server and Rasa server with a fresh SQLite tracker store."""
     actions, action_url = servers.start_action_server(workdir)
     db = workdir / "conversations.db"
     endpoints = servers.write_endpoints(workdir, action_url, servers.sqlite_store(db))
+    # slack_sdk sends through HTTP(S)_PROXY and ignores NO_PROXY: an empty value turns
+    # that off, so a CI proxy never sits between the bot and the local fake Slack.
+    slack_env = {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
+                 "SLACK_API_URL": fake_slack.api_url,
+                 **dict.fromkeys(("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"), "")}
     try:
-        rasa, url = servers.start_rasa(workdir, model_path, endpoints)
+        rasa, url = servers.start_rasa(workdir, model_path, endpoints, env=slack_env)
     except Exception:
         actions.stop()
         raise
@@ -56,6 +71,22 @@ def stack(model_path: Path, workdir: Path) -> Iterator[dict]:
 @pytest.fixture(scope="session")
 def bot_url(stack: dict) -> str:
     return stack["url"]
+
+
+@pytest.fixture(scope="session")
+def slack(bot_url: str) -> SlackSender:
+    """Plays Slack calling the bot's request URL, signing with the app's secret."""
+    return SlackSender(f"{bot_url}/webhooks/slack/webhook", SLACK_SECRET)
+
+
+@pytest.fixture(scope="session")
+def bare_rasa_url(model_path: Path, workdir: Path) -> Iterator[str]:
+    """A Rasa server whose action server is down and which has no Slack variables."""
+    dead = f"http://127.0.0.1:{servers.free_port()}/webhook"
+    endpoints = servers.write_endpoints(workdir, dead, servers.sqlite_store(workdir / "down.db"))
+    process, url = servers.start_rasa(workdir, model_path, endpoints)
+    yield url
+    process.stop()
 
 
 @pytest.fixture

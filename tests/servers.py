@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -52,12 +53,18 @@ class Process:
                 self.popen.wait()
 
 
+def _env(**extra: str) -> dict[str, str]:
+    """The test servers' environment: never the developer's own Slack app (SLACK_*)."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    return process_env(base=inherited, **extra)
+
+
 def start_action_server(workdir: Path, port: int | None = None) -> tuple[Process, str]:
     port = port or free_port()
     log = workdir / f"actions-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=paths.ROOT, env=process_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=paths.ROOT, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/health", popen, log)
@@ -75,13 +82,14 @@ def sqlite_store(db: Path) -> str:
 
 
 def start_rasa(workdir: Path, model: Path, endpoints: Path,
-               credentials: Path = paths.ROOT / "credentials.yml") -> tuple[Process, str]:
+               credentials: Path = paths.ROOT / "credentials.yml",
+               env: dict[str, str] | None = None) -> tuple[Process, str]:
     port = free_port()
     log = workdir / f"rasa-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
          "--endpoints", str(endpoints), "--credentials", str(credentials)],
-        cwd=paths.ROOT, env=process_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=paths.ROOT, env=_env(**(env or {})), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/", popen, log)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot import paths
@@ -16,6 +17,7 @@ QUIET = {
 }
 
 
-def process_env(root: Path = paths.ROOT, **extra: str) -> dict[str, str]:
-    """os.environ plus the project on PYTHONPATH and the quiet settings above."""
-    return {**os.environ, "PYTHONPATH": str(root), **QUIET, **extra}
+def process_env(root: Path = paths.ROOT, base: Mapping[str, str] | None = None,
+                **extra: str) -> dict[str, str]:
+    """``base`` (default os.environ) plus the project on PYTHONPATH and the quiet settings."""
+    return {**(os.environ if base is None else base), "PYTHONPATH": str(root), **QUIET, **extra}

@@ -3,7 +3,8 @@
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
 Both processes' logs go to build/logs/. Ports come from RASA_PORT (5005) and
-ACTIONS_PORT (5055).
+ACTIONS_PORT (5055). Variables in a `.env` file at the repository root (the Slack
+app's token and signing secret) are added to the environment unless already set.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 from bot import paths
+from bot.channels.slack_settings import WEBHOOK_PATH, SlackSettings
+from bot.ops import envfile
 from bot.ops.env import process_env
 
 LOGS = paths.BUILD / "logs"
@@ -36,6 +39,16 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) ->
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
     raise RuntimeError(f"{name} did not answer on {url} within {STARTUP_TIMEOUT_S}s; see {log}")
+
+
+def slack_status(env: dict[str, str], rasa_port: str) -> str:
+    """One line saying whether Slack is on, and what to do either way."""
+    settings = SlackSettings.from_env(env)
+    if not settings.enabled:
+        return (f"off (set {' and '.join(settings.missing)} in the environment or .env; "
+                "README, section Slack)")
+    return (f"on; Slack must reach https://<public host>{WEBHOOK_PATH} "
+            f"(here: localhost:{rasa_port}{WEBHOOK_PATH})")
 
 
 def start(name: str, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
@@ -64,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoints", default=os.environ.get("ENDPOINTS", "endpoints.yml"))
     parser.add_argument("--credentials", default="credentials.yml")
     args = parser.parse_args(argv)
-    rasa_port = os.environ.get("RASA_PORT", "5005")
-    actions_port = os.environ.get("ACTIONS_PORT", "5055")
+    base_env = envfile.merged(paths.ROOT / ".env", os.environ)
+    rasa_port = base_env.get("RASA_PORT", "5005")
+    actions_port = base_env.get("ACTIONS_PORT", "5055")
     bin_dir = Path(sys.executable).parent
-    env = process_env(ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
+    env = process_env(base=base_env, ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)
     processes: list[subprocess.Popen] = []
     stopping = False
@@ -94,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 The LES bot is running.
   REST:    curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
              -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
+  Slack:   {slack_status(env, rasa_port)}
   Logs:    {LOGS}/
 Press Ctrl-C to stop.""", flush=True)
         while not stopping:

@@ -1,0 +1,151 @@
+"""What a signed Slack request asks the bot to do: which text, from whom, answered where.
+
+Pure functions over Slack's JSON (no HTTP, no Rasa server), so the rules that decide
+whether the bot speaks at all can be unit-tested one by one:
+
+- Only people are answered: anything with a ``bot_id``, a bot profile, a ``subtype``
+  other than a plain or file/broadcast message, or sent by the app's own bot user is
+  ignored. Answering a bot (or ourselves) can loop forever.
+- DMs (``message`` events with ``channel_type: im``) are answered in place; mentions
+  (``app_mention``) are answered in the thread they started or were made in. Channel
+  messages without a mention are ignored even if the app is subscribed to them.
+- One conversation per person per DM or thread: the Rasa sender id is
+  ``<user>_<channel>`` for a DM and ``<user>_<channel>_<thread_ts>`` in a thread, so
+  two people in one thread, or one person in two threads, never share dialogue state.
+  (Rasa's own ``thread`` granularity would make every top-level DM message a new
+  conversation, because it falls back to the message's own ``ts``.)
+- Each request carries the keys it is de-duplicated on: Slack's ``event_id`` and the
+  message's ``channel``/``ts`` (the same message can arrive as two events when a
+  workspace also subscribes to channel messages).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa.core.channels.slack import SlackInput
+
+from bot.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, clean_text
+
+# Message subtypes that are still a person writing to the bot.
+_PERSON_SUBTYPES = {None, "file_share", "thread_broadcast"}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message (or button click) from a person, and where to answer it."""
+
+    text: str
+    user: str
+    channel: str
+    thread_ts: str | None  # the thread to answer in; None answers at the top level (DMs)
+    keys: tuple[str, ...]  # de-duplication keys
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def conversation_id(self) -> str:
+        parts = [self.user, self.channel] + ([self.thread_ts] if self.thread_ts else [])
+        return "_".join(parts)
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A request the bot acknowledges but does not answer, and why (for the log)."""
+
+    reason: str
+
+
+def _bot_user_ids(body: dict[str, Any]) -> set[str]:
+    ids = {a.get("user_id") for a in body.get("authorizations") or [] if a.get("is_bot")}
+    ids.update(body.get("authed_users") or [])
+    return {i for i in ids if i}
+
+
+def user_text(raw: str, bot_ids: Iterable[str]) -> str:
+    """The text the NLU should read: bot mentions removed, Slack's escaping undone."""
+    text = SlackInput._sanitize_user_message(raw or "", list(bot_ids))
+    text = clean_text(html.unescape(text)).strip()
+    return text[:DEFAULT_MAX_MESSAGE_CHARS]
+
+
+def parse_event(body: dict[str, Any]) -> Incoming | Ignored:
+    """The person's message in an Events API ``event_callback``, or why it is ignored."""
+    event = body.get("event") or {}
+    kind = event.get("type")
+    if kind == "message":
+        if event.get("channel_type") != "im":
+            return Ignored("a channel message that does not mention the bot")
+    elif kind != "app_mention":
+        return Ignored(f"event type {kind!r}")
+    if event.get("subtype") not in _PERSON_SUBTYPES or event.get("hidden"):
+        return Ignored(f"message subtype {event.get('subtype')!r}")
+    bot_ids = _bot_user_ids(body)
+    user = event.get("user")
+    if event.get("bot_id") or event.get("bot_profile") or not user or user in bot_ids:
+        return Ignored("a message from a bot")
+    channel, ts = event.get("channel"), event.get("ts")
+    if not channel or not ts:
+        return Ignored("no channel or timestamp")
+    thread = event.get("thread_ts") or (ts if kind == "app_mention" else None)
+    keys = (f"message:{channel}:{ts}",)
+    if body.get("event_id"):
+        keys = (f"event:{body['event_id']}", *keys)
+    metadata = {"slack": {"user": user, "channel": channel, "thread_ts": thread,
+                          "event_id": body.get("event_id"), "ts": ts}}
+    return Incoming(user_text(event.get("text") or "", bot_ids), user, channel, thread, keys, metadata)
+
+
+def parse_action(payload: dict[str, Any]) -> Incoming | Ignored:
+    """A button click (``block_actions``) as the next message of its conversation."""
+    if payload.get("type") != "block_actions" or not SlackInput._is_interactive_message(payload):
+        return Ignored(f"interaction type {payload.get('type')!r}")
+    action = payload["actions"][0]
+    value = SlackInput._get_interactive_response(action)
+    if value is None:
+        return Ignored("a link button or an empty choice")
+    user = (payload.get("user") or {}).get("id")
+    container = payload.get("container") or {}
+    channel = container.get("channel_id") or (payload.get("channel") or {}).get("id")
+    if not user or not channel:
+        return Ignored("no user or channel")
+    # The bot only posts buttons at the top of a DM or inside a thread, so the
+    # thread of the message holding the button is the conversation's thread.
+    thread = container.get("thread_ts") or (payload.get("message") or {}).get("thread_ts")
+    key = payload.get("trigger_id") or f"{channel}:{container.get('message_ts')}:{action.get('action_ts')}"
+    metadata = {"slack": {"user": user, "channel": channel, "thread_ts": thread,
+                          "action_id": action.get("action_id")}}
+    return Incoming(clean_text(str(value))[:DEFAULT_MAX_MESSAGE_CHARS], user, channel, thread,
+                    (f"action:{user}:{key}",), metadata)
+
+
+class RecentKeys:
+    """Keys of requests already taken on, remembered for an hour.
+
+    Slack re-sends an event when the first delivery was not acknowledged in time
+    or failed, up to three times within about five minutes, with the same
+    ``event_id``. Per process and in memory: a restart forgets, which at worst
+    answers a message that was in flight during the restart a second time.
+    """
+
+    def __init__(self, ttl_s: float = 3600, max_keys: int = 50_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s, self.max_keys, self.clock = ttl_s, max_keys, clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, keys: Iterable[str]) -> bool:
+        """Record the keys; True unless any of them was seen before."""
+        now = self.clock()
+        while self._seen and (len(self._seen) > self.max_keys
+                              or next(iter(self._seen.values())) < now - self.ttl_s):
+            self._seen.popitem(last=False)
+        keys = list(keys)
+        new = not any(k in self._seen for k in keys)
+        for key in keys:
+            self._seen[key] = now
+            self._seen.move_to_end(key)
+        return new

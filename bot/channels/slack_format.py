@@ -1,0 +1,102 @@
+"""Bot messages as Slack ``chat.postMessage`` arguments.
+
+Why not Rasa's SlackBot formatting as is: it splits every text at blank lines into
+separate Slack messages (an answer and its attributed sources would arrive as
+several posts), sends buttons as ``plain_text`` (section names lose their bold) and
+drops all buttons when there are more than five. Here:
+
+- one bot message is one Slack message (split only beyond Slack's block limit);
+- text is Slack mrkdwn: ``&``, ``<`` and ``>`` escaped, Markdown links and
+  ``**bold**`` converted; our ``*Section*`` names are already Slack bold;
+- the emergency message (it starts with 🚨, behaviour contract 1) is set in bold so
+  it stands out; it is posted first because Rasa sends a turn's messages in order;
+- buttons become a Block Kit ``actions`` block; each button's ``value`` is the Rasa
+  payload (``/ask_symptoms``), which comes back in the click's interaction payload.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+EMERGENCY_MARK = "🚨"
+# Slack's limit for a section block's text; plain messages are kept under it too
+# (Slack advises at most 4,000 characters for a message's ``text``).
+TEXT_LIMIT = 3000
+BUTTON_TITLE_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+BUTTONS_PER_BLOCK = 25
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
+_DOUBLE_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, escaped as its docs require."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_mrkdwn(text: str) -> str:
+    text = escape(text.strip())
+    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    return _DOUBLE_BOLD.sub(r"*\1*", text)
+
+
+def is_emergency(text: str) -> bool:
+    return text.lstrip().startswith(EMERGENCY_MARK)
+
+
+def mark_emergency(text: str) -> str:
+    """``🚨 *...*``: every paragraph bold, the mark kept first."""
+    body = text.lstrip()[len(EMERGENCY_MARK):].strip()
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    bold = "\n\n".join(p if "*" in p else f"*{p}*" for p in paragraphs)
+    return f"{EMERGENCY_MARK} {bold}"
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at paragraph, line or word ends."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " "))
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces
+
+
+def render_text(text: str) -> str:
+    rendered = to_mrkdwn(text)
+    return mark_emergency(rendered) if is_emergency(rendered) else rendered
+
+
+def text_messages(text: str) -> list[dict[str, Any]]:
+    """One ``chat.postMessage`` argument set per piece of a text message."""
+    return [{"text": piece, "mrkdwn": True} for piece in split_text(render_text(text))]
+
+
+def _button(button: dict[str, Any], index: int) -> dict[str, Any]:
+    title = str(button.get("title") or button.get("payload") or "…")
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": f"rasa_button_{index}",
+        "text": {"type": "plain_text", "text": title[:BUTTON_TITLE_LIMIT], "emoji": True},
+    }
+    if button.get("url"):
+        element["url"] = button["url"]
+    else:
+        element["value"] = str(button.get("payload") or title)[:BUTTON_VALUE_LIMIT]
+    return element
+
+
+def button_message(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
+    """Text as section blocks, then the buttons as actions blocks of up to 25."""
+    rendered = render_text(text or "")
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in split_text(rendered)
+    ]
+    elements = [_button(b, i) for i, b in enumerate(buttons)]
+    for start in range(0, len(elements), BUTTONS_PER_BLOCK):
+        blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_BLOCK]})
+    # ``text`` is what notifications and screen readers show for a message with blocks.
+    return {"text": rendered or "Choose an option", "blocks": blocks}

@@ -1,0 +1,207 @@
+"""The Slack channel against the real Rasa server and action server.
+
+Slack's side is played by the tests: signed events and clicks go to the bot's
+request URL (``SlackSender``), and the bot posts to a fake Slack Web API
+(``FakeSlackApi``, a real HTTP server) that records every chat.postMessage. Each
+test uses its own channel ids, so their posts never mix.
+
+"Nothing was posted" is checked after a sentinel message in the same conversation
+has been answered: Rasa handles one conversation's messages in order, so anything
+the rejected or ignored request had set off would have been posted before it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+import pytest
+import requests
+
+from tests.checks import is_disclaimer, is_emergency, names_section
+from tests.slack_fake import (
+    BOT_ID,
+    BOT_USER,
+    SLACK_TOKEN,
+    FakeSlackApi,
+    Post,
+    SlackSender,
+    new_ts,
+    sign,
+    unique,
+)
+
+WELCOME = "You're welcome"
+
+
+def answered(posts: list[Post]) -> bool:
+    return bool(posts) and is_disclaimer(posts[-1].text)
+
+
+def replied_welcome(posts: list[Post]) -> bool:
+    return any(WELCOME in p.text for p in posts)
+
+
+def user_texts(db_path, sender: str, expected: list[str], timeout: float = 30) -> list[str]:
+    """The conversation's user messages in the tracker store, once they are ``expected``.
+
+    Rasa saves the tracker after the turn's messages were sent, so it may lag the posts.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(db_path) as db:
+            rows = db.execute("select data from events where sender_id = ? and type_name = 'user' "
+                              "order by id", (sender,)).fetchall()
+        texts = [json.loads(data)["text"] for (data,) in rows]
+        if texts == expected or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.2)
+
+
+def test_url_verification_gets_the_challenge(slack: SlackSender):
+    body = json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"}).encode()
+    reply = slack.send(body, "application/json")
+    assert reply.status_code == 200
+    assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+def test_mention_in_a_channel_is_answered_in_its_thread(slack: SlackSender, fake_slack: FakeSlackApi):
+    channel, ts = unique("C"), new_ts()
+    assert slack.mention(unique("U"), channel, "what are the symptoms of LES?", ts=ts).status_code == 200
+    posts = fake_slack.wait_for(channel, answered)
+    texts = [p.text for p in posts]
+    assert names_section(texts, "Symptoms"), texts
+    assert sum(map(is_disclaimer, texts)) == 1 and is_disclaimer(texts[-1])
+    assert all(p.thread_ts == ts for p in posts)
+    assert all(p.token == SLACK_TOKEN for p in posts)
+
+
+def test_dm_is_answered_directly_not_in_a_thread(slack: SlackSender, fake_slack: FakeSlackApi):
+    channel = unique("D")
+    assert slack.dm(unique("U"), channel, "which tests confirm lems").status_code == 200
+    posts = fake_slack.wait_for(channel, answered)
+    assert names_section([p.text for p in posts], "Exams and Tests")
+    assert all(p.thread_ts is None for p in posts)
+
+
+def test_red_flag_gets_the_emergency_message_first(slack: SlackSender, fake_slack: FakeSlackApi):
+    channel, ts = unique("C"), new_ts()
+    slack.mention(unique("U"), channel, "my dad cant breathe", ts=ts)
+    posts = fake_slack.wait_for(channel, answered)
+    assert is_emergency(posts[0].text), [p.text for p in posts]
+    assert posts[0].text.startswith("🚨 *")  # set in bold
+    assert all(p.thread_ts == ts for p in posts)
+
+
+@pytest.mark.parametrize("how", ["bad signature", "stale timestamp", "missing signature"])
+def test_unsigned_or_replayed_requests_are_rejected_and_not_answered(
+        slack: SlackSender, fake_slack: FakeSlackApi, how: str):
+    user, channel = unique("U"), unique("D")
+    body = slack.event_body({"type": "message", "channel_type": "im", "user": user, "channel": channel,
+                             "text": "what are the symptoms of LES?", "ts": new_ts()})
+    if how == "bad signature":
+        now = str(int(time.time()))
+        reply = slack.send(body, "application/json", signature=sign("not-the-secret", now, body))
+    elif how == "stale timestamp":
+        old = str(int(time.time()) - 6 * 60)
+        reply = slack.send(body, "application/json", timestamp=old, signature=sign(slack.secret, old, body))
+    else:
+        reply = slack.send(body, "application/json", sign_it=False)
+    assert reply.status_code in (401, 403)
+    slack.dm(user, channel, "thanks")
+    posts = fake_slack.wait_for(channel, replied_welcome)
+    assert [WELCOME in p.text for p in posts] == [True], [p.text for p in posts]
+
+
+def test_a_retried_event_is_acknowledged_but_answered_once(slack: SlackSender, fake_slack: FakeSlackApi):
+    user, channel, ts = unique("U"), unique("C"), new_ts()
+    event = {"type": "app_mention", "user": user, "channel": channel, "ts": ts,
+             "text": f"<@{BOT_USER}> how is LES treated"}
+    event_id = unique("Ev")
+    assert slack.event(event, event_id).status_code == 200
+    for number, reason in ((1, "http_timeout"), (2, "http_error")):
+        retry = slack.event(event, event_id, headers={"X-Slack-Retry-Num": str(number),
+                                                      "X-Slack-Retry-Reason": reason})
+        assert retry.status_code == 200
+    slack.mention(user, channel, "thanks", thread_ts=ts)
+    posts = fake_slack.wait_for(channel, replied_welcome)
+    assert sum(is_disclaimer(p.text) for p in posts) == 1, [p.text for p in posts]
+    assert names_section([p.text for p in posts], "Treatment")
+
+
+def test_messages_from_bots_are_ignored(slack: SlackSender, fake_slack: FakeSlackApi):
+    user, channel = unique("U"), unique("D")
+    question = "what are the symptoms of LES?"
+    other_bot = slack.dm("", channel, question, subtype="bot_message", bot_id="B0OTHER")
+    ourselves = slack.dm(BOT_USER, channel, question, bot_id=BOT_ID)
+    assert other_bot.status_code == 200 and ourselves.status_code == 200
+    slack.dm(user, channel, "thanks")
+    posts = fake_slack.wait_for(channel, replied_welcome)
+    assert [WELCOME in p.text for p in posts] == [True], [p.text for p in posts]
+
+
+@pytest.mark.parametrize("where", ["dm", "thread"])
+def test_a_button_click_continues_the_conversation(slack: SlackSender, fake_slack: FakeSlackApi,
+                                                   stack: dict, where: str):
+    user = unique("U")
+    if where == "dm":
+        channel, thread = unique("D"), None
+        slack.dm(user, channel, "hello")
+    else:
+        channel, thread = unique("C"), new_ts()
+        slack.mention(user, channel, "hello", ts=thread)
+    greeting = fake_slack.wait_for(channel, lambda posts: any(p.buttons for p in posts))[-1]
+    assert greeting.thread_ts == thread
+    assert {"/ask_symptoms", "/ask_tests"} <= {b["value"] for b in greeting.buttons}
+
+    assert slack.click(user, greeting, "/ask_symptoms").status_code == 200
+    posts = fake_slack.wait_for(channel, answered)
+    assert names_section([p.text for p in posts], "Symptoms")
+    assert all(p.thread_ts == thread for p in posts)
+    conversation = f"{user}_{channel}" + (f"_{thread}" if thread else "")
+    expected = ["hello", "/ask_symptoms"]
+    assert user_texts(stack["db"], conversation, expected) == expected
+
+
+def test_people_and_threads_get_their_own_conversations(slack: SlackSender, fake_slack: FakeSlackApi,
+                                                        stack: dict):
+    alice, bob, channel, thread = unique("U"), unique("U"), unique("C"), new_ts()
+    slack.mention(alice, channel, "what is IVIg", ts=thread)
+    fake_slack.wait_for(channel, answered)
+    slack.mention(bob, channel, "thanks", thread_ts=thread)
+    fake_slack.wait_for(channel, replied_welcome)
+    assert user_texts(stack["db"], f"{alice}_{channel}_{thread}", ["what is IVIg"]) == ["what is IVIg"]
+    assert user_texts(stack["db"], f"{bob}_{channel}_{thread}", ["thanks"]) == ["thanks"]
+
+
+def test_a_slow_bot_is_still_acknowledged_before_it_has_answered(slack: SlackSender,
+                                                                 fake_slack: FakeSlackApi):
+    channel = unique("D")
+    fake_slack.hold(channel)  # every post of the answer waits: the bot cannot finish
+    try:
+        reply = slack.dm(unique("U"), channel, "what are the symptoms of LES?")
+        acked = time.monotonic()
+        assert reply.status_code == 200
+        assert fake_slack.in_channel(channel) == []  # nothing finished when the ack arrived
+        fake_slack.wait_for(channel, bool, completed_only=False)  # the bot is busy answering
+    finally:
+        fake_slack.release(channel)
+    posts = fake_slack.wait_for(channel, answered)
+    assert acked < min(p.completed for p in posts)
+
+
+def test_an_empty_mention_gets_a_hint(slack: SlackSender, fake_slack: FakeSlackApi):
+    channel = unique("C")
+    slack.mention(unique("U"), channel, "")
+    posts = fake_slack.wait_for(channel, bool)
+    assert "911" in posts[0].text and "symptoms" in posts[0].text.lower()
+
+
+def test_without_slack_variables_the_channel_is_off_and_says_why(bare_rasa_url: str):
+    reply = requests.post(f"{bare_rasa_url}/webhooks/slack/webhook", json={"type": "event_callback"},
+                          timeout=10)
+    assert reply.status_code == 503
+    assert "SLACK_BOT_TOKEN" in reply.json()["error"] and "SLACK_SIGNING_SECRET" in reply.json()["error"]
+    assert requests.get(f"{bare_rasa_url}/webhooks/slack/", timeout=10).status_code == 503

@@ -1,0 +1,24 @@
+"""make run reads .env (the shell's own variables win) and says whether Slack is on."""
+
+from bot.ops import envfile
+
+
+def test_env_file_values_fill_in_but_do_not_override(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text("# Slack\nSLACK_BOT_TOKEN=xoxb-file\nexport SLACK_SIGNING_SECRET='abc def'\n\n"
+                    'SLACK_API_URL="http://127.0.0.1:9/api/"\nnot a variable\n')
+    merged = envfile.merged(path, {"SLACK_BOT_TOKEN": "xoxb-shell"})
+    assert merged == {"SLACK_BOT_TOKEN": "xoxb-shell", "SLACK_SIGNING_SECRET": "abc def",
+                      "SLACK_API_URL": "http://127.0.0.1:9/api/"}
+
+
+def test_no_env_file_is_fine(tmp_path):
+    assert envfile.merged(tmp_path / ".env", {"A": "1"}) == {"A": "1"}
+
+
+def test_make_run_says_whether_slack_is_on_and_what_to_do():
+    from bot.ops.run import slack_status
+
+    assert "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in slack_status({}, "5005")
+    on = slack_status({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "5005")
+    assert on.startswith("on") and "/webhooks/slack/webhook" in on
