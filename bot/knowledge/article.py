@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot import paths
+from bot.datafiles import read_mapping
 
 ARTICLE_TAGS = {"ARTICLE", "MP-A", "MP-B"}
 ATTRIBUTED_TAGS = {"MP-C", "OTHER"}
@@ -98,5 +97,4 @@ def parse(data: dict, source: str = "article") -> Article:
 @lru_cache(maxsize=4)
 def load_article(path: Path = paths.ARTICLE_FILE) -> Article:
     """The article, read and checked once per process."""
-    with Path(path).open(encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle), str(path))
+    return parse(read_mapping(path), str(path))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
-
 from bot import paths
+from bot.datafiles import read_mapping
 
 MESSAGES_FILE = paths.DATA / "messages.yml"
 
 
 @lru_cache(maxsize=1)
 def _messages() -> dict[str, str]:
-    with MESSAGES_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_mapping(MESSAGES_FILE)
     return {key: " ".join(str(value).split()) for key, value in data.items()}
 
 

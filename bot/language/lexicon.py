@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot import paths
+from bot.datafiles import read_mapping
 
 RED_FLAG_LABEL = "red_flag"
 
@@ -59,17 +58,9 @@ class Lexicon:
         })
 
 
-def _read_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
-    return data
-
-
 def load_red_flags(path: Path = paths.RED_FLAGS_FILE) -> tuple[RedFlagCategory, ...]:
     """The red-flag categories, in file order."""
-    categories = _read_yaml(path).get("categories") or {}
+    categories = read_mapping(path).get("categories") or {}
     result = []
     for cid, body in categories.items():
         patterns = tuple(str(p) for p in body.get("patterns") or ())
@@ -85,7 +76,7 @@ def load_concepts(path: Path = paths.CONCEPTS_FILE) -> tuple[Concept, ...]:
     """The domain concepts, checked for unique ids."""
     seen: set[str] = set()
     result = []
-    for body in _read_yaml(path).get("concepts") or ():
+    for body in read_mapping(path).get("concepts") or ():
         cid = str(body["id"])
         if cid in seen:
             raise ValueError(f"{path}: concept {cid!r} is defined twice")

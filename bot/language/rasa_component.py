@@ -11,22 +11,17 @@ Importing this module registers the spaCy factories the saved pipeline needs
 
 from __future__ import annotations
 
-from typing import Any
-
 import negspacy.negation  # noqa: F401  (registers negspacy's factory too)
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import negation, normalize  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
 from bot.language.entities import entities_from_doc
+from bot.language.nlu_base import UntrainedComponent, set_intent
 
 OUT_OF_SCOPE = "out_of_scope"
 LANGUAGE_KEY = "language"
@@ -36,16 +31,8 @@ LANGUAGE_KEY = "language"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class LesEntityExtractor(GraphComponent, EntityExtractorMixin):
+class LesEntityExtractor(UntrainedComponent, EntityExtractorMixin):
     """Entities (concept ids, negation as role) from the domain spaCy pipeline."""
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> LesEntityExtractor:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -64,20 +51,12 @@ class LesEntityExtractor(GraphComponent, EntityExtractorMixin):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class NonEnglishClassifier(GraphComponent):
+class NonEnglishClassifier(UntrainedComponent):
     """Makes a message that is not English ``out_of_scope`` (the reply says why).
 
     Placed after the intent classifier and before the RedFlagClassifier, so a red
     flag the lexicon finds still wins.
     """
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> NonEnglishClassifier:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -85,10 +64,7 @@ class NonEnglishClassifier(GraphComponent):
             if doc is None or looks_english(doc, _lexicon_words()):
                 continue
             message.set(LANGUAGE_KEY, "not-english", add_to_output=True)
-            intent = {"name": OUT_OF_SCOPE, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != OUT_OF_SCOPE]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            set_intent(message, OUT_OF_SCOPE)
         return messages
 
 

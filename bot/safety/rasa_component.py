@@ -13,15 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.safety.detect import find_red_flags
 
 EMERGENCY = "emergency"
@@ -33,7 +30,7 @@ RED_FLAGS_KEY = "red_flags"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class RedFlagClassifier(GraphComponent):
+class RedFlagClassifier(UntrainedComponent):
     """Overrides the intent for messages that report an emergency."""
 
     @staticmethod
@@ -42,15 +39,8 @@ class RedFlagClassifier(GraphComponent):
         return {"classifier_threshold": 0.7}
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self._threshold = float(config["classifier_threshold"])
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> RedFlagClassifier:
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -71,7 +61,7 @@ class RedFlagClassifier(GraphComponent):
         ranking = list(message.get(INTENT_RANKING_KEY) or [])
         if finding.reported:
             name = EMERGENCY_SELF_HARM if finding.self_harm else EMERGENCY
-            self._set_intent(message, {"name": name, "confidence": 1.0}, ranking)
+            set_intent(message, name)
         elif intent.get("name") in EMERGENCY_INTENTS and (
             finding.any_mentioned
             or (intent.get("confidence") or 0.0) < self._threshold
@@ -79,14 +69,7 @@ class RedFlagClassifier(GraphComponent):
         ):
             replacement = _best_non_emergency(ranking)
             if replacement is not None:
-                self._set_intent(message, replacement, ranking)
-
-    @staticmethod
-    def _set_intent(message: Message, intent: dict[str, Any],
-                    ranking: list[dict[str, Any]]) -> None:
-        rest = [r for r in ranking if r.get("name") != intent["name"]]
-        message.set(INTENT, intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [intent, *rest], add_to_output=True)
+                set_intent(message, replacement["name"], replacement["confidence"])
 
 
 def _has_negated_entity(doc: Any) -> bool:

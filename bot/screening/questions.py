@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from bot import paths
+from bot.datafiles import read_mapping
 
 QUESTIONS_FILE = paths.DATA / "screening" / "questions.yml"
 ANSWERS = ("yes", "no", "unsure", "skipped")
@@ -28,8 +27,7 @@ class Question:
 @lru_cache(maxsize=1)
 def load_questions() -> tuple[Question, ...]:
     """The questions in the order they are asked."""
-    with QUESTIONS_FILE.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)["questions"]
+    raw = read_mapping(QUESTIONS_FILE)["questions"]
     return tuple(
         Question(q["slot"], q["label"], tuple(q.get("concepts") or ()), tuple(q.get("passages") or ()),
                  tuple(q.get("negated_concepts") or ()), bool(q.get("prompt")), bool(q.get("context")))
