@@ -20,6 +20,10 @@ NOT_COVERED_INTENT = "ask_uncovered"
 RETRIEVAL_INTENTS = ("nlu_fallback", "out_of_scope")
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
+# Intents whose questions are often about a specific symptom the article lists.
+SYMPTOM_LIKE_INTENTS = {"ask_complications", "ask_weakness_pattern", "ask_uncovered", "ask_exam"}
+# Symptom concepts too general to move an answer to another section.
+GENERIC_SYMPTOMS = {"weakness", "fatigue", "breathing_problems", "improves_with_exercise"}
 # How similar a fallback question must be to a passage to be answered from it.
 RETRIEVAL_THRESHOLD = 0.22
 
@@ -58,7 +62,19 @@ def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
             # Keep the article's own answer in front of what others add.
             matched = [p for p in candidates if intent in p.default_for and p.is_article] + matched
         return _article_order(article, matched)
+    if intent in SYMPTOM_LIKE_INTENTS:
+        # "Can LES cause constipation?" classified as a complications question: the
+        # article answers it in another section, under the symptom's own passage.
+        elsewhere = listed_symptoms(article, concepts)
+        if elsewhere:
+            return elsewhere
     return [p for p in candidates if intent in p.default_for]
+
+
+def listed_symptoms(article: Article, concepts: set[str]) -> list[Passage]:
+    """The article's own symptom-list passages about the named (specific) symptoms."""
+    specific = concepts - BROAD_CONCEPTS - GENERIC_SYMPTOMS
+    return [p for p in article.for_intent("ask_symptoms") if p.is_article and specific & set(p.concepts)]
 
 
 def _article_order(article: Article, chosen: list[Passage]) -> list[Passage]:
@@ -94,8 +110,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     if intent == NOT_COVERED_INTENT:
         # "Can LES mess with blood pressure?" reads like an off-article question but
         # names a symptom the article lists: answer that instead of "not covered".
-        listed = [p for p in select(article, "ask_symptoms", concepts)
-                  if p.is_article and set(p.concepts) & (concepts - BROAD_CONCEPTS)]
+        listed = listed_symptoms(article, concepts)
         if listed:
             return Answer("article", render(listed), listed)
         return Answer("not_covered")

@@ -11,19 +11,23 @@ Importing this module registers the spaCy factories the saved pipeline needs
 
 from __future__ import annotations
 
+import re
+
 import negspacy.negation  # noqa: F401  (registers negspacy's factory too)
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import negation, normalize  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
 from bot.language.entities import entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
+from bot.language.questions import is_question
 
 OUT_OF_SCOPE = "out_of_scope"
+INFORM_SYMPTOMS = "inform_symptoms"
 LANGUAGE_KEY = "language"
 
 
@@ -72,3 +76,32 @@ def _lexicon_words() -> frozenset[str]:
     from bot.language.lexicon import load_lexicon
 
     return load_lexicon().words
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class StatementIntentGuard(UntrainedComponent):
+    """A message that asks something is not a plain symptom report.
+
+    "inform_symptoms" starts the screening. When the message also asks a question
+    ("my mother was diagnosed last month. what's her outlook?"), the best-ranked
+    question intent wins instead, so the question gets answered.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent != INFORM_SYMPTOMS or not _asks_something(message.get(TEXT) or ""):
+                continue
+            for candidate in message.get(INTENT_RANKING_KEY) or []:
+                if str(candidate.get("name", "")).startswith("ask_"):
+                    set_intent(message, candidate["name"], candidate.get("confidence", 0.0))
+                    break
+        return messages
+
+
+def _asks_something(text: str) -> bool:
+    """Any sentence of the text is a question."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+    return "?" in text or any(is_question(s) for s in sentences)

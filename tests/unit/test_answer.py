@@ -58,3 +58,13 @@ def test_select_keeps_article_order():
     article = load_article()
     ids = [p.id for p in select(article, "ask_treatment", set())]
     assert ids == ["treatment.goals", "treatment.options"]
+
+
+def test_a_listed_symptom_asked_as_a_complication_is_answered_from_symptoms():
+    result = answer("ask_complications", {"constipation"}, "can it cause constipation")
+    assert [p.id for p in result.passages] == ["symptoms.autonomic.constipation"]
+
+
+def test_generic_symptoms_do_not_move_an_answer():
+    result = answer("ask_complications", {"weakness"}, "can the weakness be dangerous")
+    assert result.passages[0].id == "complications.list"

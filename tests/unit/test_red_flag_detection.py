@@ -40,3 +40,16 @@ def test_a_person_in_the_question_makes_it_a_report(nlp):
 def test_self_harm_is_flagged(nlp):
     assert find_red_flags(nlp("i want to kill myself")).self_harm
     assert not find_red_flags(nlp("i cant breathe")).self_harm
+
+
+@pytest.mark.parametrize("text", [
+    "took my pill an hour ago and now my lips and tounge are swelling up",
+    "my lips and tongue swelled after the new pill",
+    "her face is getting all swollen",
+])
+def test_swelling_described_loosely(nlp, text):
+    assert find_red_flags(nlp(text)).reported == ["allergic_swelling"]
+
+
+def test_swelling_elsewhere_is_not_a_red_flag(nlp):
+    assert find_red_flags(nlp("my ankles are swelling up")).reported == []
