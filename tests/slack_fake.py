@@ -1,8 +1,11 @@
 """Both sides of Slack for the tests, over real HTTP.
 
 ``FakeSlackApi`` is a small Web API server the bot posts to (``SLACK_API_URL``); it
-records every ``chat.postMessage`` and can hold a channel's posts to make the bot slow.
-``SlackSender`` plays Slack calling the bot: signed events and button clicks.
+records every ``chat.postMessage`` (and applies ``chat.update`` to the message, records
+``chat.postEphemeral``), rejects what Slack would reject for bad Block Kit
+(``invalid_blocks``: such a message never appears), and can hold a channel's posts to
+make the bot slow. ``SlackSender`` plays Slack calling the bot: signed events and
+button clicks.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Post:
     body: dict[str, Any]
     received: float
     completed: float | None = None
+    updates: int = 0  # chat.update calls applied to this message
 
     @property
     def channel(self) -> str:
@@ -52,14 +56,78 @@ class Post:
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
-        return [e for b in self.body.get("blocks") or [] if b.get("type") == "actions"
+        return [{**e, "block_id": b.get("block_id")} for b in self.body.get("blocks") or []
+                if b.get("type") == "actions" for e in b.get("elements", [])]
+
+    @property
+    def context(self) -> list[str]:
+        """The text of the message's context blocks (small grey lines)."""
+        return [e.get("text", "") for b in self.body.get("blocks") or [] if b.get("type") == "context"
                 for e in b.get("elements", [])]
+
+
+@dataclass
+class Call:
+    """Any other Web API call (chat.update, chat.postEphemeral, ...) and Slack's reply."""
+
+    method: str
+    body: dict[str, Any]
+    reply: dict[str, Any]
+
+    @property
+    def channel(self) -> str:
+        return self.body.get("channel", "")
+
+
+def _plain_text(obj: dict[str, Any] | None, limit: int) -> bool:
+    return bool(obj) and obj.get("type") == "plain_text" and 0 < len(obj.get("text", "")) <= limit
+
+
+def _button_ok(e: dict[str, Any]) -> bool:
+    return (e.get("type") == "button" and _plain_text(e.get("text"), 75)
+            and 0 < len(e.get("action_id", "")) <= 255 and len(e.get("value", "")) <= 2000
+            and ("value" in e or "url" in e))
+
+
+def _block_errors(block: dict[str, Any]) -> list[str]:
+    kind, elements = block.get("type"), block.get("elements") or []
+    if kind == "section":
+        text = block.get("text") or {}
+        ok = text.get("type") in ("mrkdwn", "plain_text") and 0 < len(text.get("text", "")) <= 3000
+        return [] if ok else ["section text missing or over 3,000 characters"]
+    if kind == "actions":
+        ok = 0 < len(elements) <= 25 and all(map(_button_ok, elements))
+        return [] if ok else [f"bad actions block: {block}"]
+    if kind == "context":
+        ok = 0 < len(elements) <= 10 and all(e.get("type") in ("mrkdwn", "plain_text") for e in elements)
+        return [] if ok else [f"bad context block: {block}"]
+    return [f"a block type the bot does not use: {kind}"]
+
+
+def block_kit_errors(body: dict[str, Any]) -> list[str]:
+    """What Slack would refuse (invalid_blocks) in a message's blocks: the limits the bot relies on."""
+    blocks = body.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not blocks:
+        return [] if body.get("text") else ["no text and no blocks"]
+    errors = [] if len(blocks) <= 50 else ["more than 50 blocks"]
+    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
+    if len(set(block_ids)) < len(block_ids) or any(not 0 < len(i) <= 255 for i in block_ids):
+        errors.append(f"block ids not unique or of bad length: {block_ids}")
+    action_ids = [e.get("action_id") for b in blocks if b.get("type") == "actions"
+                  for e in b.get("elements", [])]
+    if len(set(action_ids)) < len(action_ids):
+        errors.append(f"duplicate action ids: {action_ids}")
+    return errors + [error for block in blocks for error in _block_errors(block)]
 
 
 @dataclass
 class FakeSlackApi:
     token: str
     posts: list[Post] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    rejected: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
     held: dict[str, threading.Event] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -98,8 +166,18 @@ class FakeSlackApi:
         reply: dict[str, Any] = {"ok": True}
         if token != self.token:
             reply = {"ok": False, "error": "invalid_auth"}
+        elif method in ("chat.postMessage", "chat.update") and block_kit_errors(body):
+            with self.changed:
+                self.rejected.append((body, block_kit_errors(body)))
+            reply = {"ok": False, "error": "invalid_blocks"}
         elif method == "chat.postMessage":
             reply = self._post(token, body)
+        elif method == "chat.update":
+            reply = self._update(body)
+        if method != "chat.postMessage":
+            with self.changed:
+                self.calls.append(Call(method, body, reply))
+                self.changed.notify_all()
         data = json.dumps(reply).encode()
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
@@ -122,7 +200,35 @@ class FakeSlackApi:
             self.changed.notify_all()
         return {"ok": True, "channel": post.channel, "ts": ts, "message": {**body, "bot_id": BOT_ID}}
 
+    def _update(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self.changed:
+            post = next((p for p in self.posts if p.channel == body.get("channel")
+                         and p.body.get("ts") == body.get("ts")), None)
+            if post is None:
+                return {"ok": False, "error": "message_not_found"}
+            blocks = body.get("blocks")
+            post.body["blocks"] = json.loads(blocks) if isinstance(blocks, str) else blocks
+            if body.get("text"):
+                post.body["text"] = body["text"]
+            post.updates += 1
+        return {"ok": True, "channel": post.channel, "ts": body["ts"], "text": post.text}
+
     # --- what the tests use ------------------------------------------------------
+    def calls_in(self, channel: str, method: str) -> list[Call]:
+        with self.changed:
+            return [c for c in self.calls if c.channel == channel and c.method == method]
+
+    def wait_for_call(self, channel: str, method: str, timeout: float = 30) -> list[Call]:
+        """The channel's calls of ``method`` once there is one; fails after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not self.calls_in(channel, method):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {method} in {channel}")
+                self.changed.wait(left)
+            return self.calls_in(channel, method)
+
     def hold(self, channel: str) -> None:
         """Posts to this channel wait (the bot is slow) until ``release``."""
         self.held[channel] = threading.Event()
@@ -146,7 +252,10 @@ class FakeSlackApi:
                     return posts
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"timed out waiting in {channel}; posts: {[p.text for p in posts]}")
+                    rejected = [(b.get("text"), why) for b, why in self.rejected
+                                if b.get("channel") == channel]
+                    raise AssertionError(f"timed out waiting in {channel}; posts: {[p.text for p in posts]}"
+                                         + (f"; rejected by Slack: {rejected}" if rejected else ""))
                 self.changed.wait(left)
 
 
@@ -205,7 +314,8 @@ class SlackSender:
         return self.event(event, **kwargs)
 
     def click(self, user: str, post: Post, value: str) -> requests.Response:
-        """A click on the button with ``value`` in a message the bot posted."""
+        """A click on the button with ``value`` in a message the bot posted, as Slack sends it:
+        the action (with its block's id) and the message as the person saw it."""
         button = next(b for b in post.buttons if b.get("value") == value)
         container = {"type": "message", "message_ts": post.body["ts"], "channel_id": post.channel,
                      "is_ephemeral": False}
@@ -219,8 +329,7 @@ class SlackSender:
             "team": {"id": "T0LES"}, "api_app_id": "A0LES", "container": container,
             "channel": {"id": post.channel, "name": "directmessage"}, "message": message,
             "response_url": "http://127.0.0.1:9/unused",
-            "actions": [{**button, "block_id": "b1", "action_ts": new_ts(),
-                         "text": button["text"]}],
+            "actions": [{**button, "block_id": button.get("block_id") or "b1", "action_ts": new_ts()}],
         }
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.send(body, "application/x-www-form-urlencoded")

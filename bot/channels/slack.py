@@ -26,7 +26,12 @@ message a new conversation. This one:
 3. acknowledges everything else at once (200) and only then lets the bot work, in a
    background task: Slack re-sends what is not acknowledged within 3 seconds;
 4. takes on each event (``event_id``, message ``ts``) or click once: retries
-   (``X-Slack-Retry-Num``) of something already taken on are acknowledged and dropped.
+   (``X-Slack-Retry-Num``) of something already taken on are acknowledged and dropped,
+   and so is a second click by the same person on the same message;
+5. on a click, first replaces the clicked message's buttons with the choice
+   (chat.update), then lets the bot answer: a screening question answered by a click
+   cannot be answered again from Slack, which keeps old buttons clickable forever. A
+   click on buttons meant for someone else gets a note only the clicker sees.
 
 Which messages are answered, where, and in which conversation: ``slack_events``.
 How answers look in Slack: ``slack_format``.
@@ -50,7 +55,14 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack_events import Ignored, Incoming, RecentKeys, parse_action, parse_event
+from bot.channels.slack_events import (
+    Ignored,
+    Incoming,
+    NotForYou,
+    RecentKeys,
+    parse_action,
+    parse_event,
+)
 from bot.channels.slack_output import LesSlackBot
 from bot.channels.slack_settings import SlackSettings
 from bot.knowledge.messages import message as bot_message
@@ -59,6 +71,9 @@ logger = logging.getLogger(__name__)
 
 FAILED_MESSAGE = ("Sorry, something went wrong and I could not answer. Please try again. "
                   "If this is an emergency, call 911 now.")
+NOT_FOR_YOU_MESSAGE = ("Those buttons answer <@{addressee}>'s questions, so I did not take your click. "
+                       "To ask me yourself, mention me in this thread. "
+                       "If this is an emergency, call 911 now.")
 
 
 def _ack(text: str = "") -> HTTPResponse:
@@ -110,8 +125,9 @@ class LesSlackInput(SlackInput):
         if self.settings.enabled:
             super()._validate_credentials()
 
-    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
-        return LesSlackBot(self.client, channel or self.slack_channel, thread_id)
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None,
+                           user: str | None = None) -> OutputChannel:
+        return LesSlackBot(self.client, channel or self.slack_channel, thread_id, user)
 
     def _unavailable(self) -> HTTPResponse:
         return response.json(
@@ -144,6 +160,9 @@ class LesSlackInput(SlackInput):
             if isinstance(incoming, Ignored):
                 logger.debug("Slack request ignored: %s.", incoming.reason)
                 return _ack()
+            if isinstance(incoming, NotForYou):
+                self._in_background(self._not_for_you(incoming))
+                return _ack()
             if not self.recent.first_time(incoming.keys):
                 logger.info("Slack delivery %s (retry %s, %s) already taken on; not answered again.",
                             incoming.keys[0], request.headers.get("X-Slack-Retry-Num", "-"),
@@ -161,8 +180,10 @@ class LesSlackInput(SlackInput):
 
     async def _answer(self, incoming: Incoming,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        output = self.get_output_channel(incoming.channel, incoming.thread_ts)
+        output = self.get_output_channel(incoming.channel, incoming.thread_ts, incoming.user)
         try:
+            if incoming.update:
+                await output.update_message(**incoming.update)
             if not incoming.text:
                 await output.send_text_message(incoming.channel, bot_message("empty_message"))
                 return
@@ -173,3 +194,8 @@ class LesSlackInput(SlackInput):
         except Exception:
             logger.exception("Answering Slack conversation %s failed.", incoming.conversation_id)
             await output.send_text_message(incoming.channel, FAILED_MESSAGE)
+
+    async def _not_for_you(self, click: NotForYou) -> None:
+        output = self.get_output_channel(click.channel, click.thread_ts, click.user)
+        logger.info("Slack click by %s on buttons for %s not taken.", click.user, click.addressee)
+        await output.send_ephemeral(click.user, NOT_FOR_YOU_MESSAGE.format(addressee=click.addressee))

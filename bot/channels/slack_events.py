@@ -17,6 +17,11 @@ whether the bot speaks at all can be unit-tested one by one:
 - Each request carries the keys it is de-duplicated on: Slack's ``event_id`` and the
   message's ``channel``/``ts`` (the same message can arrive as two events when a
   workspace also subscribes to channel messages).
+- A button click answers the message it was clicked in once: a second click by the same
+  person on the same message (a double click, or a click that raced the update that
+  removes the buttons) is dropped, so it cannot answer the next screening question.
+  Buttons addressed to someone else (``slack_format.addressee``) are not theirs to
+  answer: the click becomes ``NotForYou``, told to the clicker only.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any
 from rasa.core.channels.slack import SlackInput
 
 from bot.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, clean_text
+from bot.channels.slack_format import addressee, answered_blocks
 
 # Message subtypes that are still a person writing to the bot.
 _PERSON_SUBTYPES = {None, "file_share", "thread_broadcast"}
@@ -46,6 +52,8 @@ class Incoming:
     thread_ts: str | None  # the thread to answer in; None answers at the top level (DMs)
     keys: tuple[str, ...]  # de-duplication keys
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    # For a click: the chat.update arguments that replace the clicked message's buttons.
+    update: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def conversation_id(self) -> str:
@@ -58,6 +66,16 @@ class Ignored:
     """A request the bot acknowledges but does not answer, and why (for the log)."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class NotForYou:
+    """A click on buttons the bot posted for someone else (in a shared thread)."""
+
+    user: str
+    channel: str
+    thread_ts: str | None
+    addressee: str
 
 
 def _bot_user_ids(body: dict[str, Any]) -> set[str]:
@@ -100,7 +118,7 @@ def parse_event(body: dict[str, Any]) -> Incoming | Ignored:
     return Incoming(user_text(event.get("text") or "", bot_ids), user, channel, thread, keys, metadata)
 
 
-def parse_action(payload: dict[str, Any]) -> Incoming | Ignored:
+def parse_action(payload: dict[str, Any]) -> Incoming | NotForYou | Ignored:
     """A button click (``block_actions``) as the next message of its conversation."""
     if payload.get("type") != "block_actions" or not SlackInput._is_interactive_message(payload):
         return Ignored(f"interaction type {payload.get('type')!r}")
@@ -113,14 +131,25 @@ def parse_action(payload: dict[str, Any]) -> Incoming | Ignored:
     channel = container.get("channel_id") or (payload.get("channel") or {}).get("id")
     if not user or not channel:
         return Ignored("no user or channel")
+    message = payload.get("message") or {}
     # The bot only posts buttons at the top of a DM or inside a thread, so the
     # thread of the message holding the button is the conversation's thread.
-    thread = container.get("thread_ts") or (payload.get("message") or {}).get("thread_ts")
-    key = payload.get("trigger_id") or f"{channel}:{container.get('message_ts')}:{action.get('action_ts')}"
+    thread = container.get("thread_ts") or message.get("thread_ts")
+    for_user = addressee(action.get("block_id"))
+    if for_user and for_user != user:
+        return NotForYou(user, channel, thread, for_user)
+    message_ts = container.get("message_ts") or message.get("ts")
+    key = payload.get("trigger_id") or f"{channel}:{message_ts}:{action.get('action_ts')}"
+    keys = (f"action:{user}:{key}",) + ((f"click:{user}:{channel}:{message_ts}",) if message_ts else ())
+    update = None
+    if message_ts and message.get("blocks") and not container.get("is_ephemeral"):
+        choice = str((action.get("text") or {}).get("text") or value)
+        update = {"channel": channel, "ts": message_ts, "text": message.get("text") or choice,
+                  "blocks": answered_blocks(message["blocks"], choice)}
     metadata = {"slack": {"user": user, "channel": channel, "thread_ts": thread,
                           "action_id": action.get("action_id")}}
     return Incoming(clean_text(str(value))[:DEFAULT_MAX_MESSAGE_CHARS], user, channel, thread,
-                    (f"action:{user}:{key}",), metadata)
+                    keys, metadata, update)
 
 
 class RecentKeys:

@@ -12,6 +12,12 @@ drops all buttons when there are more than five. Here:
   it stands out; it is posted first because Rasa sends a turn's messages in order;
 - buttons become a Block Kit ``actions`` block; each button's ``value`` is the Rasa
   payload (``/ask_symptoms``), which comes back in the click's interaction payload.
+  The block's id names the person the buttons are for (``buttons_0_for_U123``), so a
+  click by someone else in a shared thread is not taken as their answer;
+- once a button is clicked, the message is updated: its buttons give way to a line
+  saying what was chosen (``answered_blocks``). Slack keeps buttons clickable forever,
+  and a screening answer clicked twice, or on an old question, would otherwise answer
+  whatever question is being asked now.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ TEXT_LIMIT = 3000
 BUTTON_TITLE_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
+_FOR = "_for_"
 
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
 _DOUBLE_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
@@ -89,14 +96,33 @@ def _button(button: dict[str, Any], index: int) -> dict[str, Any]:
     return element
 
 
-def button_message(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
+def buttons_block_id(index: int, for_user: str | None = None) -> str:
+    return f"buttons_{index}" + (f"{_FOR}{for_user}" if for_user else "")
+
+
+def addressee(block_id: str | None) -> str | None:
+    """Whom an actions block's buttons are for (None when the message does not say)."""
+    if not block_id or not block_id.startswith("buttons_") or _FOR not in block_id:
+        return None
+    return block_id.split(_FOR, 1)[1] or None
+
+
+def button_message(text: str, buttons: list[dict[str, Any]], for_user: str | None = None) -> dict[str, Any]:
     """Text as section blocks, then the buttons as actions blocks of up to 25."""
     rendered = render_text(text or "")
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in split_text(rendered)
     ]
     elements = [_button(b, i) for i, b in enumerate(buttons)]
-    for start in range(0, len(elements), BUTTONS_PER_BLOCK):
-        blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_BLOCK]})
+    for n, start in enumerate(range(0, len(elements), BUTTONS_PER_BLOCK)):
+        blocks.append({"type": "actions", "block_id": buttons_block_id(n, for_user),
+                       "elements": elements[start:start + BUTTONS_PER_BLOCK]})
     # ``text`` is what notifications and screen readers show for a message with blocks.
     return {"text": rendered or "Choose an option", "blocks": blocks}
+
+
+def answered_blocks(blocks: list[dict[str, Any]], choice: str) -> list[dict[str, Any]]:
+    """A message's blocks once a button was clicked: the buttons replaced by the choice."""
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    choice = escape(choice.replace("*", "").strip())[:BUTTON_TITLE_LIMIT] or "…"
+    return [*kept, {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Chosen: *{choice}*"}]}]

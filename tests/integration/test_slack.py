@@ -12,13 +12,18 @@ the rejected or ignored request had set off would have been posted before it.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
+import yaml
 
+from bot import paths
 from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.slack_fake import (
     BOT_ID,
@@ -33,6 +38,15 @@ from tests.slack_fake import (
 )
 
 WELCOME = "You're welcome"
+# What a person sees on every screening question, and what each button sends to Rasa.
+ANSWER_BUTTONS = [("Yes", "/affirm"), ("No", "/deny"), ("Not sure", "/unsure"), ("Skip", "/skip_question")]
+PAUSE_BUTTONS = [("Continue the questions", "/continue_screening"), ("Stop", "/stop_screening")]
+
+
+def question(slot: str) -> str:
+    """The screening question for ``slot``, as the domain asks it."""
+    domain = yaml.safe_load((paths.ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return domain["responses"][f"utter_ask_{slot}"][0]["text"].strip()
 
 
 def answered(posts: list[Post]) -> bool:
@@ -57,6 +71,59 @@ def user_texts(db_path, sender: str, expected: list[str], timeout: float = 30) -
         if texts == expected or time.monotonic() > deadline:
             return texts
         time.sleep(0.2)
+
+
+def buttons_after(before: int) -> Callable[[list[Post]], bool]:
+    """Done once a message with buttons was posted after the channel's first ``before`` posts."""
+    return lambda posts: any(p.buttons for p in posts[before:])
+
+
+def titles_and_values(post: Post) -> list[tuple[str, str]]:
+    return [(b["text"]["text"], b.get("value")) for b in post.buttons]
+
+
+def slot_values(db_path, sender: str, expected: dict[str, Any], timeout: float = 30) -> dict[str, Any]:
+    """The conversation's slots (replayed from the tracker store) once they include ``expected``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        values: dict[str, Any] = {}
+        with sqlite3.connect(db_path) as db:
+            for (data,) in db.execute("select data from events where sender_id = ? and type_name = 'slot' "
+                                      "order by id", (sender,)):
+                event = json.loads(data)
+                values[event["name"]] = event["value"]
+        if expected.items() <= values.items() or time.monotonic() > deadline:
+            return values
+        time.sleep(0.2)
+
+
+def start_screening(slack: SlackSender, fake_slack: FakeSlackApi,
+                    where: str) -> tuple[str, str, str | None, Post]:
+    """Starts the screening in a DM or a mention's thread: (user, channel, thread, first question)."""
+    user = unique("U")
+    if where == "dm":
+        channel, thread = unique("D"), None
+        slack.dm(user, channel, "check my symptoms")
+    else:
+        channel, thread = unique("C"), new_ts()
+        slack.mention(user, channel, "check my symptoms", ts=thread)
+    posts = fake_slack.wait_for(channel, buttons_after(0))
+    return user, channel, thread, posts[-1]
+
+
+def conversation_id(user: str, channel: str, thread: str | None) -> str:
+    return f"{user}_{channel}" + (f"_{thread}" if thread else "")
+
+
+def answered_by_click(fake_slack: FakeSlackApi, post: Post, choice: str) -> bool:
+    """The clicked message now shows the choice instead of its buttons (chat.update)."""
+    fake_slack.wait_for_call(post.channel, "chat.update")
+    return not post.buttons and post.context == [f"Chosen: *{choice}*"] and post.updates == 1
+
+
+def click_title(slack: SlackSender, user: str, post: Post, title: str) -> requests.Response:
+    value = next(b["value"] for b in post.buttons if b["text"]["text"] == title)
+    return slack.click(user, post, value)
 
 
 def test_url_verification_gets_the_challenge(slack: SlackSender):
@@ -205,3 +272,110 @@ def test_without_slack_variables_the_channel_is_off_and_says_why(bare_rasa_url: 
     assert reply.status_code == 503
     assert "SLACK_BOT_TOKEN" in reply.json()["error"] and "SLACK_SIGNING_SECRET" in reply.json()["error"]
     assert requests.get(f"{bare_rasa_url}/webhooks/slack/", timeout=10).status_code == 503
+
+
+@pytest.mark.parametrize("where", ["dm", "thread"])
+def test_a_button_click_continues_the_screening_form(slack: SlackSender, fake_slack: FakeSlackApi,
+                                                     stack: dict, where: str):
+    user, channel, thread, first = start_screening(slack, fake_slack, where)
+    posts = fake_slack.in_channel(channel)
+    assert "not a diagnosis" in posts[0].text and not posts[0].buttons  # the intro comes first
+    assert first.text == question("sx_legs")
+    assert titles_and_values(first) == ANSWER_BUTTONS
+
+    before = len(posts)
+    assert click_title(slack, user, first, "Yes").status_code == 200
+    following = fake_slack.wait_for(channel, buttons_after(before))[before:]
+    assert [p.text for p in following] == [question("sx_arms")]  # the next question, and nothing else
+    assert titles_and_values(following[0]) == ANSWER_BUTTONS
+    assert all(p.thread_ts == thread for p in fake_slack.in_channel(channel))
+    assert answered_by_click(fake_slack, first, "Yes")  # no buttons left to answer it again
+    conversation = conversation_id(user, channel, thread)
+    values = slot_values(stack["db"], conversation, {"sx_legs": "yes", "requested_slot": "sx_arms"})
+    assert values["sx_legs"] == "yes" and values["requested_slot"] == "sx_arms"
+    assert values.get("sx_arms") is None
+    assert user_texts(stack["db"], conversation, ["check my symptoms", "/affirm"]) == \
+        ["check my symptoms", "/affirm"]
+
+
+def test_screening_question_buttons_render_as_one_row_of_four(slack: SlackSender, fake_slack: FakeSlackApi):
+    user, channel, _, first = start_screening(slack, fake_slack, "dm")
+    blocks = first.body["blocks"]
+    assert [b["type"] for b in blocks] == ["section", "actions"]
+    assert blocks[0]["text"] == {"type": "mrkdwn", "text": question("sx_legs")}
+    buttons = blocks[1]["elements"]
+    assert [(b["type"], b["text"]["type"]) for b in buttons] == [("button", "plain_text")] * 4
+    assert [b["text"]["text"] for b in buttons] == [title for title, _ in ANSWER_BUTTONS]
+    assert len({b["action_id"] for b in buttons}) == 4  # Slack rejects duplicate action ids
+    assert not any("url" in b or "style" in b for b in buttons)
+    assert blocks[1]["block_id"] == f"buttons_0_for_{user}"
+    assert first.text == question("sx_legs")  # notifications and screen readers read the question
+    assert not [r for r in fake_slack.rejected if r[0].get("channel") == channel]  # valid Block Kit
+
+
+def test_a_double_click_or_an_old_question_s_button_answers_nothing_more(
+        slack: SlackSender, fake_slack: FakeSlackApi, stack: dict):
+    user, channel, _, first = start_screening(slack, fake_slack, "dm")
+    as_seen = copy.deepcopy(first)  # the person's Slack still shows the buttons
+    before = len(fake_slack.in_channel(channel))
+    click_title(slack, user, as_seen, "Yes")
+    click_title(slack, user, as_seen, "Yes")  # a double click
+    click_title(slack, user, as_seen, "No")  # a change of mind on the same message
+    fake_slack.wait_for(channel, buttons_after(before))
+    slack.dm(user, channel, "stop")  # a sentinel: anything the extra clicks set off comes before it
+    posts = fake_slack.wait_for(channel, lambda ps: bool(ps) and "stopped the questions" in ps[-1].text)
+    posts = posts[before:]
+    assert [p.text for p in posts] == [question("sx_arms"), posts[-1].text]
+    conversation = conversation_id(user, channel, None)
+    assert user_texts(stack["db"], conversation, ["check my symptoms", "/affirm", "stop"]) == \
+        ["check my symptoms", "/affirm", "stop"]
+    values = slot_values(stack["db"], conversation, {"sx_legs": "yes"})
+    assert values["sx_legs"] == "yes" and values.get("sx_arms") is None
+    assert answered_by_click(fake_slack, first, "Yes")
+
+
+def test_someone_else_cannot_answer_a_screening_question_in_a_thread(
+        slack: SlackSender, fake_slack: FakeSlackApi, stack: dict):
+    alice, channel, thread, first = start_screening(slack, fake_slack, "thread")
+    bob = unique("U")
+    click_title(slack, bob, first, "Yes")
+    note = fake_slack.wait_for_call(channel, "chat.postEphemeral")[0].body
+    assert (note["user"], note.get("thread_ts")) == (bob, thread)
+    assert f"<@{alice}>" in note["text"] and "911" in note["text"]
+    assert first.buttons and not fake_slack.calls_in(channel, "chat.update")  # still Alice's to answer
+
+    before = len(fake_slack.in_channel(channel))
+    click_title(slack, alice, first, "No")
+    assert fake_slack.wait_for(channel, buttons_after(before))[-1].text == question("sx_arms")
+    values = slot_values(stack["db"], conversation_id(alice, channel, thread), {"sx_legs": "no"})
+    assert values["sx_legs"] == "no"
+    assert user_texts(stack["db"], conversation_id(bob, channel, thread), [], timeout=0) == []
+
+
+@pytest.mark.parametrize("where", ["dm", "thread"])
+def test_an_emergency_in_the_middle_of_the_slack_screening(slack: SlackSender, fake_slack: FakeSlackApi,
+                                                          stack: dict, where: str):
+    user, channel, thread, first = start_screening(slack, fake_slack, where)
+    before = len(fake_slack.in_channel(channel))
+    click_title(slack, user, first, "Yes")
+    arms = fake_slack.wait_for(channel, buttons_after(before))[-1]
+    assert arms.text == question("sx_arms")
+
+    before = len(fake_slack.in_channel(channel))
+    if where == "dm":
+        slack.dm(user, channel, "wait my chest hurts really bad")
+    else:
+        slack.mention(user, channel, "wait my chest hurts really bad", thread_ts=thread)
+    posts = fake_slack.wait_for(channel, buttons_after(before))[before:]
+    assert is_emergency(posts[0].text) and posts[0].text.startswith("🚨 *"), [p.text for p in posts]
+    pause = posts[-1]
+    assert "paused" in pause.text and titles_and_values(pause) == PAUSE_BUTTONS
+    assert not any(p.buttons for p in posts[:-1])
+    assert all(p.thread_ts == thread for p in posts)
+
+    before = len(fake_slack.in_channel(channel))
+    assert click_title(slack, user, pause, "Continue the questions").status_code == 200
+    again = fake_slack.wait_for(channel, buttons_after(before))[-1]
+    assert again.text == question("sx_arms") and titles_and_values(again) == ANSWER_BUTTONS
+    values = slot_values(stack["db"], conversation_id(user, channel, thread), {"sx_legs": "yes"})
+    assert values["sx_legs"] == "yes" and values.get("sx_arms") is None

@@ -45,6 +45,12 @@ class RecordingClient:
         if self.fail:
             raise SlackApiError("not_in_channel", {"ok": False, "error": "not_in_channel"})
 
+    async def chat_update(self, **kwargs):
+        await self.chat_postMessage(method="chat.update", **kwargs)
+
+    async def chat_postEphemeral(self, **kwargs):
+        await self.chat_postMessage(method="chat.postEphemeral", **kwargs)
+
 
 def test_posts_go_to_the_thread_without_legacy_arguments():
     client = RecordingClient()
@@ -57,11 +63,29 @@ def test_posts_go_to_the_thread_without_legacy_arguments():
     assert "as_user" not in second and "type" not in second and second["text"] == "first\n\nsecond"
 
 
+def test_buttons_are_addressed_to_the_conversation_s_person_and_clicked_messages_updated():
+    client = RecordingClient()
+    channel = LesSlackInput(SlackSettings("xoxb-1", "s"))
+    bot = channel.get_output_channel("C1", "5.0", "U7")
+    bot.client = client
+    question = "Is your mouth often dry?"
+    asyncio.run(bot.send_text_with_buttons("U7", question, [{"title": "Yes", "payload": "/affirm"}]))
+    asyncio.run(bot.update_message("C1", "6.0", question, [{"type": "context", "elements": []}]))
+    asyncio.run(bot.send_ephemeral("U8", "only for <@U8>"))
+    posted, updated, ephemeral = client.calls
+    assert posted["blocks"][-1]["block_id"] == "buttons_0_for_U7"
+    assert updated["method"] == "chat.update" and (updated["channel"], updated["ts"]) == ("C1", "6.0")
+    assert "thread_ts" not in updated  # chat.update addresses the message by its own ts
+    assert ephemeral == {"method": "chat.postEphemeral", "channel": "C1", "user": "U8",
+                         "text": "only for <@U8>", "thread_ts": "5.0"}
+
+
 def test_a_failed_post_is_logged_not_raised(caplog):
     client = RecordingClient(fail=True)
     asyncio.run(LesSlackBot(client, "D1").send_text_message("U1", "hi"))
     asyncio.run(LesSlackBot(client, "D1").send_text_message("U1", "again"))
-    assert len(client.calls) == 2 and "not_in_channel" in caplog.text
+    asyncio.run(LesSlackBot(client, "D1").update_message("D1", "1.0", "hi", []))
+    assert len(client.calls) == 3 and "not_in_channel" in caplog.text and "chat.update" in caplog.text
 
 
 def test_the_manifest_asks_for_what_the_channel_uses_and_no_more():

@@ -2,7 +2,15 @@
 
 import pytest
 
-from bot.channels.slack_events import Ignored, Incoming, RecentKeys, parse_action, parse_event
+from bot.channels.slack_events import (
+    Ignored,
+    Incoming,
+    NotForYou,
+    RecentKeys,
+    parse_action,
+    parse_event,
+)
+from bot.channels.slack_format import button_message
 
 BOT = "UBOT"
 
@@ -100,7 +108,58 @@ def test_a_button_click_is_the_payload_in_the_conversation_of_its_message():
     assert (top.text, top.conversation_id, top.thread_ts) == ("/ask_symptoms", "U1_D1", None)
     threaded = parse_action(click(thread_ts="29.0"))
     assert threaded.conversation_id == "U1_D1_29.0" and threaded.thread_ts == "29.0"
-    assert top.keys == ("action:U1:t1",)
+    assert top.keys == ("action:U1:t1", "click:U1:D1:30.0")
+
+
+QUESTION = button_message("Do your legs or hips feel weak?", [
+    {"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
+    {"title": "Not sure", "payload": "/unsure"}, {"title": "Skip", "payload": "/skip_question"},
+], for_user="U1")
+
+
+def click_on(message, index=0, user="U1", trigger="t1", **container):
+    """A click on the ``index``-th button of a message the bot posted (as Slack sends it)."""
+    actions = next(b for b in message["blocks"] if b["type"] == "actions")
+    button = actions["elements"][index]
+    return {
+        "type": "block_actions", "trigger_id": trigger, "user": {"id": user},
+        "channel": {"id": "D1"},
+        "container": {"type": "message", "message_ts": "30.0", "channel_id": "D1", **container},
+        "message": {"ts": "30.0", "text": message["text"], "blocks": message["blocks"]},
+        "actions": [{**button, "block_id": actions["block_id"], "action_ts": "31.0"}],
+    }
+
+
+def test_a_click_replaces_the_clicked_buttons_with_the_choice():
+    incoming = parse_action(click_on(QUESTION, 2))
+    assert incoming.text == "/unsure"
+    update = incoming.update
+    assert (update["channel"], update["ts"]) == ("D1", "30.0")
+    assert update["text"] == "Do your legs or hips feel weak?"
+    assert [b["type"] for b in update["blocks"]] == ["section", "context"]
+    assert update["blocks"][0] == QUESTION["blocks"][0]
+    assert update["blocks"][1]["elements"][0]["text"] == "Chosen: *Not sure*"
+
+
+def test_a_second_click_on_the_same_message_is_not_a_new_answer():
+    recent = RecentKeys()
+    first = parse_action(click_on(QUESTION, 0, trigger="t1"))
+    double = parse_action(click_on(QUESTION, 0, trigger="t2"))
+    changed_mind = parse_action(click_on(QUESTION, 1, trigger="t3"))
+    assert recent.first_time(first.keys)
+    assert not recent.first_time(double.keys) and not recent.first_time(changed_mind.keys)
+
+
+def test_buttons_for_someone_else_in_a_thread_are_not_their_answer():
+    other = parse_action(click_on(QUESTION, 0, user="U2", thread_ts="29.0"))
+    assert other == NotForYou("U2", "D1", "29.0", "U1")
+    unaddressed = button_message("Pick a topic", [{"title": "Tests", "payload": "/ask_tests"}])
+    anyone = parse_action(click_on(unaddressed, 0, user="U2"))
+    assert anyone.text == "/ask_tests" and anyone.conversation_id == "U2_D1"
+
+
+def test_an_ephemeral_message_is_not_updated():
+    assert parse_action(click_on(QUESTION, 0, is_ephemeral=True)).update is None
 
 
 @pytest.mark.parametrize("payload", [
