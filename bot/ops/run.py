@@ -1,9 +1,11 @@
-"""Start the action server and the Rasa server, wait until both answer, stop both on Ctrl-C.
+"""Start the action server, the Rasa server and the review console; stop all on Ctrl-C.
 
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
-Both processes' logs go to build/logs/. Ports come from RASA_PORT (5005) and
-ACTIONS_PORT (5055).
+The processes' logs go to build/logs/. Ports come from RASA_PORT (5005),
+ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The conversation store is the SQLite
+file build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa
+and the console both read that variable.
 """
 
 from __future__ import annotations
@@ -57,6 +59,17 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
+def _store_description() -> str:
+    """Where conversations go, without printing a password from the URL."""
+    from bot.review.config import DB_URL_ENV, database_url
+
+    url = database_url()
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url + ("" if os.environ.get(DB_URL_ENV) else f"  (set {DB_URL_ENV} for PostgreSQL)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, type=Path)
@@ -65,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rasa_port = os.environ.get("RASA_PORT", "5005")
     actions_port = os.environ.get("ACTIONS_PORT", "5055")
+    console_port = os.environ.get("CONSOLE_PORT", "5080")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
            "ACTION_SERVER_URL": f"http://localhost:{actions_port}/webhook"}
@@ -90,14 +104,24 @@ def main(argv: list[str] | None = None) -> int:
         processes.append(rasa)
         _wait_until_up(f"http://localhost:{actions_port}/health", actions, "action server", actions_log)
         _wait_until_up(f"http://localhost:{rasa_port}/", rasa, "Rasa server", rasa_log)
+        # After Rasa, so that Rasa has created the events table the console reads.
+        print("starting the review console ...", flush=True)
+        console, console_log = start("console", [str(bin_dir / "python"), "-m", "bot.review.serve",
+                                                 "--port", console_port], env)
+        processes.append(console)
+        _wait_until_up(f"http://localhost:{console_port}/healthz", console, "review console", console_log)
         print(f"""
 The LES bot is running.
   REST:    curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
              -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
+  Console: http://localhost:{console_port}/  (care-team review; first user:
+             make console-user NAME=<name> ROLE=admin)
+  Store:   {_store_description()}
   Logs:    {LOGS}/
 Press Ctrl-C to stop.""", flush=True)
         while not stopping:
-            for process, name in ((actions, "action server"), (rasa, "Rasa server")):
+            for process, name in ((actions, "action server"), (rasa, "Rasa server"),
+                                  (console, "review console")):
                 if process.poll() is not None:
                     print(f"{name} stopped unexpectedly (code {process.returncode}); stopping.",
                           file=sys.stderr)

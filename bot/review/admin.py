@@ -51,7 +51,7 @@ async def change_user(request: Request) -> Response:
     except auth.UserError as error:
         return render(request, "users.html", status_code=400, users=auth.list_users(engine), roles=auth.ROLES,
                       csrf_token=session.csrf_token, error=str(error), done="", utc=_utc)
-    audit.record(engine, session.user.username, audit.USER_ADMIN, None, action=action, target=username,
+    audit.record(engine, session.user.username, audit.USER_ADMIN, None, change=action, target=username,
                  role=str(form.get("role") or "") if action in ("create", "role") else "")
     return RedirectResponse(f"/admin/users?done={action}+{username}", status_code=303)
 

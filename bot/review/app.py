@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.console = Console(
         engine=engine, settings=settings,
         limiter=auth.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
+        ip_limiter=auth.LoginLimiter(settings.login_max_failures * 4, settings.login_window_seconds),
         freshness=Freshness(engine, settings.sync_interval_seconds), templates=templates)
 
     @app.middleware("http")
@@ -93,8 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         username = str(form.get("username") or "").strip().lower()[:80]
         password = str(form.get("password") or "")
         client = request.client.host if request.client else "unknown"
-        keys = (f"user:{username}", f"ip:{client}")
-        wait = console.limiter.retry_after(*keys)
+        wait = max(console.limiter.retry_after(username), console.ip_limiter.retry_after(client))
         if wait:
             response = _login_form(request, str(form.get("next") or "/"), status_code=429,
                                    error=f"Too many failed attempts. Try again in {wait // 60 + 1} minutes.")
@@ -102,11 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return response
         user = auth.authenticate(console.engine, username, password)
         if user is None:
-            console.limiter.failed(*keys)
+            console.limiter.failed(username)
+            console.ip_limiter.failed(client)
             audit.record(console.engine, username or None, audit.LOGIN_FAILED, client=client)
             return _login_form(request, str(form.get("next") or "/"), status_code=401,
                                error="Wrong user name or password.")
-        console.limiter.succeeded(keys[0])
+        console.limiter.succeeded(username)
         token = auth.start_session(console.engine, user)
         audit.record(console.engine, user.username, audit.LOGIN, client=client)
         response = RedirectResponse(safe_next(str(form.get("next") or "/")), status_code=303)

@@ -86,7 +86,7 @@ class Filters:
             q=get("q")[:200],
             sort=get("sort") if get("sort") in SORTS else "recent",
             page=_int(get("page"), 1),
-            per_page=_int(get("per_page"), 25) if _int(get("per_page"), 25) in PAGE_SIZES else 25,
+            per_page=min(_int(get("per_page"), 25, low=5), 100),
         )
         for name in ("emergency", "fallback", "low_confidence", "diagnosis", "screening", "reviewed",
                      "follow_up"):
@@ -119,7 +119,8 @@ def _like_escape(text: str) -> str:
 def where_clauses(filters: Filters, search_raw: bool = False) -> list[Any]:
     """SQL conditions for the filter set; ``search_raw`` only for admins (unredacted text)."""
     c = db.conversations.c
-    review = db.reviews.c
+    # An alias: the page query also outer-joins reviews, and EXISTS must not correlate to it.
+    review = db.reviews.alias("review_filter").c
     clauses: list[Any] = []
     if filters.date_from:
         clauses.append(c.last_ts >= _day(filters.date_from).timestamp())

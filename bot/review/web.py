@@ -32,7 +32,8 @@ class Console:
 
     engine: Engine
     settings: Settings
-    limiter: auth.LoginLimiter
+    limiter: auth.LoginLimiter  # per user name
+    ip_limiter: auth.LoginLimiter  # per client address, looser (a ward may share one address)
     freshness: Freshness
     templates: Jinja2Templates
 
