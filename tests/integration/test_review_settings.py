@@ -23,7 +23,8 @@ def test_secure_cookie_mode_on_an_empty_store(tmp_path):
         assert "Secure" in page.headers["set-cookie"]
         # A browser would not send a Secure cookie over http; requests keeps it for the test.
         session.cookies.set("les_console_login_csrf", page.cookies.get("les_console_login_csrf"))
-        form = {"username": "carol", "password": "harbor-lantern-meadow-2", "csrf_token": csrf_token(page.text)}
+        form = {"username": "carol", "password": "harbor-lantern-meadow-2",
+                "csrf_token": csrf_token(page.text)}
         response = session.post(f"{url}/login", data=form, allow_redirects=False, timeout=10)
         cookie = response.headers["set-cookie"]
         assert response.status_code == 303

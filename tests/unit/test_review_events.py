@@ -16,7 +16,8 @@ def _user(text, intent, confidence, ranking=None, entities=(), reported=(), nega
             "parse_data": {"text": text, "intent": {"name": intent, "confidence": confidence},
                            "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
                            "entities": list(entities),
-                           "red_flags": {"reported": list(reported), "negated": list(negated), "generic": []}}}
+                           "red_flags": {"reported": list(reported), "negated": list(negated),
+                                         "generic": []}}}
 
 
 def test_bot_messages_take_the_action_that_sent_them():
