@@ -23,7 +23,7 @@ def start_console(workdir: Path, db_url: str, **env: str) -> tuple[Process, str]
     log = workdir / f"console-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "python"), "-m", "bot.review.serve", "--port", str(port)],
-        cwd=paths.ROOT, env=_env(LES_TRACKER_DB_URL=db_url, LES_CONSOLE_SYNC_SECONDS="0", **env),
+        cwd=paths.ROOT, env=_env(**{"LES_TRACKER_DB_URL": db_url, "LES_CONSOLE_SYNC_SECONDS": "0", **env}),
         stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/healthz", popen, log, timeout=60)

@@ -121,27 +121,44 @@ def _stale_senders(connection: Connection, candidates: list[str]) -> list[str]:
 
 
 def _store(connection: Connection, conversations: Iterable[Conversation]) -> None:
+    """Upsert index rows batch-wise: one executemany per table, not a statement per row."""
+    batch: list[Conversation] = []
     for conversation in conversations:
-        row, intents, days = summarize(conversation)
-        existing = connection.execute(
-            sa.select(db.conversations.c.id).where(db.conversations.c.sender_id == row["sender_id"])
-        ).scalar()
-        if existing is None:
-            existing = connection.execute(db.conversations.insert().values(**row)).inserted_primary_key[0]
-        else:
-            connection.execute(db.conversations.update()
-                               .where(db.conversations.c.id == existing).values(**row))
-            connection.execute(db.conversation_intents.delete()
-                               .where(db.conversation_intents.c.conversation_id == existing))
-            connection.execute(db.conversation_days.delete()
-                               .where(db.conversation_days.c.conversation_id == existing))
-        if intents:
-            connection.execute(db.conversation_intents.insert(), [
-                {"conversation_id": existing, "intent": i, "n": n} for i, n in intents.items()])
-        if days:
-            connection.execute(db.conversation_days.insert(), [
-                {"conversation_id": existing, "day": d, "n_user": u, "n_bot": b}
-                for d, (u, b) in days.items()])
+        batch.append(conversation)
+        if len(batch) >= BATCH:
+            _store_batch(connection, batch)
+            batch = []
+    if batch:
+        _store_batch(connection, batch)
+
+
+def _store_batch(connection: Connection, batch: list[Conversation]) -> None:
+    c = db.conversations.c
+    summaries = {conv.sender_id: summarize(conv) for conv in batch}
+    existing = dict(connection.execute(
+        sa.select(c.sender_id, c.id).where(c.sender_id.in_(list(summaries)))).all())
+    new_rows = [row for sender, (row, _, _) in summaries.items() if sender not in existing]
+    if new_rows:
+        connection.execute(db.conversations.insert(), new_rows)
+    if existing:
+        columns = list(next(iter(summaries.values()))[0])
+        statement = (db.conversations.update().where(c.id == sa.bindparam("row_id"))
+                     .values({name: sa.bindparam(name) for name in columns if name != "sender_id"}))
+        connection.execute(statement, [{**summaries[s][0], "row_id": i} for s, i in existing.items()])
+        ids = list(existing.values())
+        connection.execute(db.conversation_intents.delete()
+                           .where(db.conversation_intents.c.conversation_id.in_(ids)))
+        connection.execute(db.conversation_days.delete().where(db.conversation_days.c.conversation_id.in_(ids)))
+    all_ids = dict(connection.execute(
+        sa.select(c.sender_id, c.id).where(c.sender_id.in_(list(summaries)))).all())
+    intents = [{"conversation_id": all_ids[s], "intent": i, "n": n}
+               for s, (_, counts, _) in summaries.items() for i, n in counts.items()]
+    days = [{"conversation_id": all_ids[s], "day": d, "n_user": u, "n_bot": b}
+            for s, (_, _, per_day) in summaries.items() for d, (u, b) in per_day.items()]
+    if intents:
+        connection.execute(db.conversation_intents.insert(), intents)
+    if days:
+        connection.execute(db.conversation_days.insert(), days)
 
 
 def load_conversations(connection: Connection, senders: list[str]) -> Iterator[Conversation]:

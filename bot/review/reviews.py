@@ -47,6 +47,19 @@ def load(connection: Connection, sender_id: str) -> ReviewState:
     return state
 
 
+def load_many(connection: Connection, senders: list[str]) -> dict[str, ReviewState]:
+    """Status and tags (not notes) of many conversations in two queries, for exports."""
+    states = {sender: ReviewState() for sender in senders}
+    for row in connection.execute(sa.select(db.reviews).where(db.reviews.c.sender_id.in_(senders))):
+        state = states[row.sender_id]
+        state.reviewed, state.follow_up = bool(row.reviewed), bool(row.follow_up)
+        state.updated_by, state.updated_at = row.updated_by, row.updated_at
+    for sender, tag in connection.execute(sa.select(db.tags.c.sender_id, db.tags.c.tag)
+                                          .where(db.tags.c.sender_id.in_(senders)).order_by(db.tags.c.tag)):
+        states[sender].tags.append(tag)
+    return states
+
+
 def set_status(engine: Engine, sender_id: str, username: str, *, reviewed: bool | None = None,
                follow_up: bool | None = None) -> None:
     values: dict[str, object] = {"updated_by": username, "updated_at": time.time()}
