@@ -22,7 +22,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import requests
-import sqlalchemy as sa
 
 INTENTS = [("ask_symptoms", 20), ("ask_what_is", 14), ("ask_treatment", 10), ("ask_tests", 8),
            ("ask_cause", 7), ("ask_ivig", 5), ("ask_medicines", 5), ("ask_outlook", 5), ("greet", 10),
@@ -78,7 +77,8 @@ def conversation(i: int, rng: random.Random, now: float) -> list[dict]:
             rows.append(_event(sender, {"event": "action", "name": action, "timestamp": ts}))
             rows.append(_event(sender, {"event": "bot", "text": f"reply from {action}", "timestamp": ts,
                                         "metadata": {}}))
-        rows.append(_event(sender, {"event": "slot", "name": "answer_kind", "value": "article", "timestamp": ts}))
+        rows.append(_event(sender, {"event": "slot", "name": "answer_kind", "value": "article",
+                                    "timestamp": ts}))
     if rng.random() < 0.03:
         rows.append(_event(sender, {"event": "slot", "name": "screening_summary", "value": "weakness",
                                     "timestamp": ts}))
@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             ("transcript", "/conversations/1"),
             ("export CSV: emergencies", "/export.csv?emergency=yes"),
         ]
-        print(f"\n{'page':40} {'median ms':>10} {'max ms':>8} {'kB':>7}   (over {args.repeat} requests, HTTP)")
+        print(f"\n{'page':40} {'median ms':>10} {'max ms':>8} {'kB':>7}"
+              f"   (over {args.repeat} requests, HTTP)")
         for name, path in pages:
             median, worst, size = _time(session, url + path, args.repeat)
             print(f"{name:40} {median:10.1f} {worst:8.1f} {size / 1024:7.1f}")
