@@ -19,7 +19,7 @@ def _utc(ts: float | None) -> str:
 
 
 @router.get("/users", response_class=HTMLResponse)
-async def users_page(request: Request, error: str = "", done: str = "") -> Response:
+def users_page(request: Request, error: str = "", done: str = "") -> Response:
     session = require_admin(request)
     return render(request, "users.html", users=auth.list_users(console_of(request).engine), roles=auth.ROLES,
                   csrf_token=session.csrf_token, error=error[:200], done=done[:200], utc=_utc)
@@ -57,7 +57,7 @@ async def change_user(request: Request) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit_page(request: Request, action: str = "", page: int = 1) -> Response:
+def audit_page(request: Request, action: str = "", page: int = 1) -> Response:
     require_admin(request)
     page = max(page, 1)
     entries = audit.recent(console_of(request).engine, limit=100, offset=(page - 1) * 100, action=action[:40])

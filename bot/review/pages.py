@@ -1,4 +1,9 @@
-"""Care-team pages: conversation list, transcript, review actions, overview, exports."""
+"""Care-team pages: conversation list, transcript, review actions, overview, exports.
+
+Read-only pages are plain functions, so FastAPI runs them in its thread pool: their
+database work blocks, and one slow export must not stall every other reviewer.
+Form handlers are async only to read the form body.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ def _utc(ts: float | None) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def conversation_list(request: Request) -> Response:
+def conversation_list(request: Request) -> Response:
     session = require_session(request)
     console = console_of(request)
     console.freshness.ensure()
@@ -84,7 +89,7 @@ def _transcript(request: Request, conversation_id: int, revealed: bool) -> Respo
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-async def transcript(request: Request, conversation_id: int) -> Response:
+def transcript(request: Request, conversation_id: int) -> Response:
     session = require_session(request)
     response = _transcript(request, conversation_id, revealed=False)
     audit.record(console_of(request).engine, session.user.username, audit.VIEW,
@@ -166,7 +171,7 @@ async def add_note(request: Request, conversation_id: int) -> Response:
 
 
 @router.get("/overview", response_class=HTMLResponse)
-async def overview_page(request: Request) -> Response:
+def overview_page(request: Request) -> Response:
     require_session(request)
     console = console_of(request)
     console.freshness.ensure()
@@ -205,10 +210,10 @@ def _export(request: Request, kind: str) -> Response:
 
 
 @router.get("/export.csv")
-async def export_csv(request: Request) -> Response:
+def export_csv(request: Request) -> Response:
     return _export(request, "csv")
 
 
 @router.get("/export.jsonl")
-async def export_jsonl(request: Request) -> Response:
+def export_jsonl(request: Request) -> Response:
     return _export(request, "jsonl")
