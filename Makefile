@@ -14,12 +14,15 @@ export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 PIPELINE := build/spacy/les_en/meta.json
 PIPELINE_INPUTS := $(wildcard bot/language/*.py) data/lexicon/concepts.yml bot/safety/red_flags.yml
 
-.PHONY: help install pipeline train run test lint validate unit integration eval lock clean
+.PHONY: help install pipeline train run test lint validate unit integration eval lock clean \
+        chromium console-user bench-console
 
 help:
 	@echo "make run    install, build the spaCy pipeline, train if needed, start the bot"
 	@echo "make test   lint, validate the data, unit and integration tests"
 	@echo "make eval   held-out evaluation against a running bot + NLU cross-validation"
+	@echo "make console-user NAME=alice ROLE=admin|reviewer   add a review-console user"
+	@echo "make bench-console   time the console's list and filter pages on 10,000 conversations"
 
 # --- install -----------------------------------------------------------------------
 $(VENV)/bin/activate:
@@ -35,6 +38,13 @@ $(VENV)/.installed: requirements.txt constraints.txt | $(VENV)/bin/activate
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Debian's Chromium for browser tests (the console's, the widget's). Idempotent; the
+# browser comes from Debian's packages, never from `playwright install`.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@[ -x /usr/bin/chromium ] || { echo "installing Debian's chromium ..."; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 lock: | $(VENV)/bin/activate
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -63,14 +73,22 @@ validate: install
 unit: $(PIPELINE)
 	$(PY) -m pytest -q tests/unit
 
-integration: train
+integration: train chromium
 	$(PY) -m pytest -q tests/integration
 
-test: lint validate train
+test: lint validate train chromium
 	$(PY) -m pytest -q tests
 
 eval: train
 	$(PY) -m tests.eval.run_eval_all
+
+# --- review console ------------------------------------------------------------------
+console-user: install
+	@[ -n "$(NAME)" ] && [ -n "$(ROLE)" ] || { echo "usage: make console-user NAME=alice ROLE=admin|reviewer"; exit 2; }
+	@$(PY) -m bot.review.cli add-user "$(NAME)" --role "$(ROLE)"
+
+bench-console: install
+	$(PY) -m tests.bench.console
 
 clean:
 	rm -rf build models results reports

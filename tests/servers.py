@@ -81,14 +81,19 @@ def sqlite_store(db: Path) -> str:
     return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db}"\n'
 
 
+def env_sql_store(db: Path) -> str:
+    """The project's tracker store (endpoints.yml's): LES_TRACKER_DB_URL if set, else this file."""
+    return f'tracker_store:\n  type: bot.review.tracker_store.EnvSQLTrackerStore\n  db: "{db}"\n'
+
+
 def start_rasa(workdir: Path, model: Path, endpoints: Path,
                credentials: Path = paths.ROOT / "credentials.yml",
-               env: dict[str, str] | None = None) -> tuple[Process, str]:
+               env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> tuple[Process, str]:
     port = free_port()
     log = workdir / f"rasa-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-         "--endpoints", str(endpoints), "--credentials", str(credentials)],
+         "--endpoints", str(endpoints), "--credentials", str(credentials), *extra_args],
         cwd=paths.ROOT, env=_env(**(env or {})), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

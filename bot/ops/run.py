@@ -1,10 +1,13 @@
-"""Start the action server and the Rasa server, wait until both answer, stop both on Ctrl-C.
+"""Start the action server, the Rasa server and the review console; stop all on Ctrl-C.
 
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
-Both processes' logs go to build/logs/. Ports come from RASA_PORT (5005) and
-ACTIONS_PORT (5055). Variables in a `.env` file at the repository root (the Slack
-app's token and signing secret) are added to the environment unless already set.
+The processes' logs go to build/logs/. Ports come from RASA_PORT (5005),
+ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The conversation store is the SQLite
+file build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa
+and the console both read that variable. Variables in a `.env` file at the
+repository root (the Slack app's token and signing secret) are added to the
+environment unless already set.
 """
 
 from __future__ import annotations
@@ -71,6 +74,17 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
+def _store_description(env: dict[str, str]) -> str:
+    """Where conversations go, without printing a password from the URL."""
+    from bot.review.config import DB_URL_ENV, database_url
+
+    url = env.get(DB_URL_ENV) or database_url()
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url + ("" if env.get(DB_URL_ENV) else f"  (set {DB_URL_ENV} for PostgreSQL)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, type=Path)
@@ -80,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     base_env = envfile.merged(paths.ROOT / ".env", os.environ)
     rasa_port = base_env.get("RASA_PORT", "5005")
     actions_port = base_env.get("ACTIONS_PORT", "5055")
+    console_port = base_env.get("CONSOLE_PORT", "5080")
     bin_dir = Path(sys.executable).parent
     env = process_env(base=base_env, ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)
@@ -104,15 +119,25 @@ def main(argv: list[str] | None = None) -> int:
         processes.append(rasa)
         _wait_until_up(f"http://localhost:{actions_port}/health", actions, "action server", actions_log)
         _wait_until_up(f"http://localhost:{rasa_port}/", rasa, "Rasa server", rasa_log)
+        # After Rasa, so that Rasa has created the events table the console reads.
+        print("starting the review console ...", flush=True)
+        console, console_log = start("console", [str(bin_dir / "python"), "-m", "bot.review.serve",
+                                                 "--port", console_port], env)
+        processes.append(console)
+        _wait_until_up(f"http://localhost:{console_port}/healthz", console, "review console", console_log)
         print(f"""
 The LES bot is running.
   REST:    curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
              -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
   Slack:   {slack_status(env, rasa_port)}
+  Console: http://localhost:{console_port}/  (care-team review; first user:
+             make console-user NAME=<name> ROLE=admin)
+  Store:   {_store_description(env)}
   Logs:    {LOGS}/
 Press Ctrl-C to stop.""", flush=True)
         while not stopping:
-            for process, name in ((actions, "action server"), (rasa, "Rasa server")):
+            for process, name in ((actions, "action server"), (rasa, "Rasa server"),
+                                  (console, "review console")):
                 if process.poll() is not None:
                     print(f"{name} stopped unexpectedly (code {process.returncode}); stopping.",
                           file=sys.stderr)

@@ -20,11 +20,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.safety.detect import find_red_flags
+from bot.safety.flags import EMERGENCY, EMERGENCY_INTENTS, EMERGENCY_SELF_HARM, RED_FLAGS_KEY
 
-EMERGENCY = "emergency"
-EMERGENCY_SELF_HARM = "emergency_self_harm"
-EMERGENCY_INTENTS = (EMERGENCY, EMERGENCY_SELF_HARM)
-RED_FLAGS_KEY = "red_flags"
+__all__ = ["EMERGENCY", "EMERGENCY_INTENTS", "EMERGENCY_SELF_HARM", "RED_FLAGS_KEY", "RedFlagClassifier"]
 
 
 @DefaultV1Recipe.register(

@@ -1,0 +1,86 @@
+"""Console administration from the shell (there is no default account).
+
+    python -m bot.review.cli add-user alice --role admin      # asks for the password twice
+    python -m bot.review.cli add-user bob --role reviewer --password-stdin < secret.txt
+    python -m bot.review.cli set-password bob | disable-user bob | enable-user bob | list-users
+    python -m bot.review.cli retention --days 365 [--dry-run]
+    python -m bot.review.cli reindex
+
+The database is the one the bot uses (LES_TRACKER_DB_URL, else build/conversations.db);
+``--db-url`` overrides it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime, timezone
+
+from bot.review import auth, db, index, retention
+from bot.review.config import database_url
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password (12+ characters): ")
+    if getpass.getpass("again: ") != first:
+        raise auth.UserError("the passwords differ")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.review.cli", description=__doc__.splitlines()[0])
+    parser.add_argument("--db-url", default=None, help="SQLAlchemy URL (default: the bot's store)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add-user", help="create a console user")
+    add.add_argument("username")
+    add.add_argument("--role", choices=auth.ROLES, required=True)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    pw = commands.add_parser("set-password", help="change a user's password (ends their sessions)")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true")
+    for name in ("disable-user", "enable-user"):
+        commands.add_parser(name).add_argument("username")
+    commands.add_parser("list-users")
+    keep = commands.add_parser(
+        "retention", help="delete conversations whose last message is older than N days")
+    keep.add_argument("--days", type=float, required=True)
+    keep.add_argument("--dry-run", action="store_true")
+    commands.add_parser("reindex", help="rebuild the console's search index from the events")
+    args = parser.parse_args(argv)
+
+    engine = db.make_engine(args.db_url or database_url())
+    db.create_tables(engine)
+    try:
+        if args.command == "add-user":
+            user = auth.create_user(engine, args.username, _password(args), args.role)
+            print(f"created {user.role} {user.username}")
+        elif args.command == "set-password":
+            auth.set_password(engine, args.username, _password(args))
+            print(f"password changed for {args.username}; their sessions were ended")
+        elif args.command in ("disable-user", "enable-user"):
+            auth.set_active(engine, args.username, args.command == "enable-user")
+            print(f"{args.command.split('-')[0]}d {args.username}")
+        elif args.command == "list-users":
+            for row in auth.list_users(engine):
+                created = datetime.fromtimestamp(row.created_at, tz=timezone.utc).strftime("%Y-%m-%d")
+                print(f"{row.username:24} {row.role:9} {'active' if row.active else 'disabled':8} {created}")
+        elif args.command == "retention":
+            if not db.has_events_table(engine):
+                print("no events table yet: nothing to delete")
+                return 0
+            conversations, events = retention.purge(engine, args.days, dry_run=args.dry_run)
+            verb = "would delete" if args.dry_run else "deleted"
+            print(f"{verb} {conversations} conversations ({events} events) older than {args.days:g} days")
+        elif args.command == "reindex":
+            print(f"indexed {index.rebuild(engine)} conversations")
+    except auth.UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Start the review console: ``python -m bot.review.serve [--port 5080] [--host 127.0.0.1]``.
+
+Binds to localhost by default: the console shows patient conversations, so
+exposing it is a deliberate choice (``--host 0.0.0.0`` behind TLS with
+LES_CONSOLE_SECURE_COOKIES=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import uvicorn
+
+from bot.review.app import create_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "5080")))
+    args = parser.parse_args(argv)
+    # One worker: the login rate limiter and the index refresh lock live in this process.
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", proxy_headers=False,
+                server_header=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Benchmarks (run by make targets, never by pytest: no timed tests)."""

@@ -1,0 +1,186 @@
+"""`make bench-console`: the review console on 10,000 synthetic conversations.
+
+Creates a temporary store with Rasa's own SQLTrackerStore (our EnvSQLTrackerStore),
+bulk-loads synthetic conversations shaped like the bot's real events (user turns
+with intent, ranking, entities and red flags; actions; bot messages; slots), starts
+the console as a real server and times its pages over HTTP. Prints a table; asserts
+nothing about speed (timings depend on the machine and its load).
+
+    python -m tests.bench.console [--conversations 10000] [--postgres] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+
+INTENTS = [("ask_symptoms", 20), ("ask_what_is", 14), ("ask_treatment", 10), ("ask_tests", 8),
+           ("ask_cause", 7), ("ask_ivig", 5), ("ask_medicines", 5), ("ask_outlook", 5), ("greet", 10),
+           ("thank", 6), ("ask_when_to_call", 4), ("ask_complications", 4)]
+TEXTS = ["what are the symptoms of lems", "is it linked to lung cancer", "how is it treated", "what is ivig",
+         "my legs are weak on the stairs", "does it get better with exercise", "hello", "thanks",
+         "when should i call my doctor", "what tests confirm lems", "will my dad get better"]
+CHANNELS = [("socketio", 60), ("rest", 25), ("slack", 15)]
+
+
+def _pick(weighted: list[tuple[str, int]], rng: random.Random) -> str:
+    return rng.choices([w[0] for w in weighted], weights=[w[1] for w in weighted])[0]
+
+
+def _event(sender: str, data: dict) -> dict:
+    intent = (data.get("parse_data") or {}).get("intent", {}).get("name")
+    return {"sender_id": sender, "type_name": data["event"], "timestamp": data["timestamp"],
+            "intent_name": intent, "action_name": data.get("name"), "data": json.dumps(data)}
+
+
+def conversation(i: int, rng: random.Random, now: float) -> list[dict]:
+    """One synthetic conversation as rows of Rasa's events table."""
+    sender = f"bench-{i:05d}-{rng.getrandbits(32):08x}"
+    ts = now - rng.uniform(0, 90 * 86400)
+    channel = _pick(CHANNELS, rng)
+    rows = [_event(sender, {"event": "action", "name": "action_session_start", "timestamp": ts}),
+            _event(sender, {"event": "session_started", "timestamp": ts})]
+    for _turn in range(rng.randint(1, 6)):
+        ts += rng.uniform(5, 120)
+        roll = rng.random()
+        reported, negated = [], []
+        if roll < 0.02:
+            intent, confidence, text, reported = "emergency", 1.0, "i cant breathe", ["breathing"]
+        elif roll < 0.10:
+            intent, confidence, text = "nlu_fallback", 0.35, "asdf what about the weather"
+        elif roll < 0.15:
+            intent, confidence, text = "ask_diagnosis", rng.uniform(0.4, 0.95), "do i have LES?"
+        else:
+            intent, confidence, text = _pick(INTENTS, rng), rng.uniform(0.3, 0.99), rng.choice(TEXTS)
+        if rng.random() < 0.03:
+            text += " - my name is Jane Roe, call me at 555-201-3344"
+            negated = ["breathing"] if rng.random() < 0.5 else []
+        ranking = [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": 0.05}]
+        rows.append(_event(sender, {
+            "event": "user", "timestamp": ts, "text": text, "input_channel": channel,
+            "parse_data": {"text": text, "intent": {"name": intent, "confidence": confidence},
+                           "intent_ranking": ranking, "entities": [],
+                           "red_flags": {"reported": reported, "negated": negated, "generic": []}}}))
+        actions = (["utter_emergency", "action_emergency_context", "action_disclaimer"]
+                   if intent == "emergency" else ["action_answer", "action_disclaimer"])
+        for action in actions:
+            ts += 0.2
+            rows.append(_event(sender, {"event": "action", "name": action, "timestamp": ts}))
+            rows.append(_event(sender, {"event": "bot", "text": f"reply from {action}", "timestamp": ts,
+                                        "metadata": {}}))
+        rows.append(_event(sender, {"event": "slot", "name": "answer_kind", "value": "article",
+                                    "timestamp": ts}))
+    if rng.random() < 0.03:
+        rows.append(_event(sender, {"event": "slot", "name": "screening_summary", "value": "weakness",
+                                    "timestamp": ts}))
+    return rows
+
+
+def load(db_url: str, n: int) -> int:
+    """Create the events table with Rasa's tracker store, then bulk-insert n conversations."""
+    os.environ["LES_TRACKER_DB_URL"] = db_url
+    from bot.review.tracker_store import EnvSQLTrackerStore
+
+    store = EnvSQLTrackerStore()
+    table = store.SQLEvent.__table__
+    rng = random.Random(7)
+    now = time.time()
+    batch: list[dict] = []
+    total = 0
+    with store.engine.begin() as connection:
+        for i in range(n):
+            batch += conversation(i, rng, now)
+            if len(batch) > 20000:
+                connection.execute(table.insert(), batch)
+                total += len(batch)
+                batch = []
+        if batch:
+            connection.execute(table.insert(), batch)
+            total += len(batch)
+    store.engine.dispose()
+    return total
+
+
+def _time(session: requests.Session, url: str, repeat: int) -> tuple[float, float, int]:
+    times = []
+    size = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = session.get(url, timeout=300)
+        times.append((time.perf_counter() - start) * 1000)
+        response.raise_for_status()
+        size = len(response.content)
+    return statistics.median(times), max(times), size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=10000)
+    parser.add_argument("--postgres", action="store_true", help="use a temporary PostgreSQL database")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    from bot.review import auth, db, index
+    from tests.review_support import login, postgres_database, start_console
+
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="les-bench-")))
+        db_url = (stack.enter_context(postgres_database()) if args.postgres
+                  else f"sqlite:///{workdir / 'bench.db'}")
+        start = time.perf_counter()
+        events = load(db_url, args.conversations)
+        print(f"store: {db_url.split('://')[0]}  loaded {args.conversations} conversations, {events} events "
+              f"in {time.perf_counter() - start:.1f}s")
+        engine = db.make_engine(db_url)
+        db.create_tables(engine)
+        start = time.perf_counter()
+        indexed = index.sync(engine)
+        print(f"index build (first start of the console): {indexed} conversations in "
+              f"{time.perf_counter() - start:.1f}s")
+        start = time.perf_counter()
+        index.sync(engine)
+        print(f"index refresh with nothing new: {(time.perf_counter() - start) * 1000:.0f} ms")
+        auth.create_user(engine, "bench", "only-for-timing-1x", "reviewer")
+        engine.dispose()
+        process, url = start_console(workdir, db_url, LES_CONSOLE_SYNC_SECONDS="0")
+        stack.callback(process.stop)
+        session = login(url, "bench", "only-for-timing-1x")
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 30 * 86400))
+        pages = [
+            ("list, first page", "/"),
+            ("list, page 200", "/?page=200"),
+            ("list, 100 per page", "/?per_page=100"),
+            ("filter: emergency", "/?emergency=yes"),
+            ("filter: fallback", "/?fallback=yes"),
+            ("filter: low confidence < 0.4", "/?low_confidence=yes&threshold=0.4"),
+            ("filter: diagnosis asked", "/?diagnosis=yes"),
+            ("filter: screening completed", "/?screening=yes"),
+            ("filter: channel slack", "/?channel=slack"),
+            ("filter: last 30 days", f"/?date_from={day}"),
+            ("filter: not reviewed", "/?reviewed=no"),
+            ("search: 'ivig'", "/?q=ivig"),
+            ("combined: web + fallback + 30 days", f"/?channel=web&fallback=yes&date_from={day}"),
+            ("sort: lowest confidence", "/?sort=confidence"),
+            ("overview (30 days)", "/overview"),
+            ("transcript", "/conversations/1"),
+            ("export CSV: emergencies", "/export.csv?emergency=yes"),
+        ]
+        print(f"\n{'page':40} {'median ms':>10} {'max ms':>8} {'kB':>7}"
+              f"   (over {args.repeat} requests, HTTP)")
+        for name, path in pages:
+            median, worst, size = _time(session, url + path, args.repeat)
+            print(f"{name:40} {median:10.1f} {worst:8.1f} {size / 1024:7.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
