@@ -1,7 +1,7 @@
 """Build, save and load the domain spaCy pipeline.
 
 blank ``en`` -> sentencizer (negation needs sentences) -> les_normalizer ->
-entity_ruler (LES lexicon + red flags) -> les_negex. Everything comes from repo
+entity_ruler (LES lexicon + red flags) -> les_negex -> les_language. Everything comes from repo
 data; nothing is downloaded. Rasa's ``SpacyNLP`` loads the saved folder by path.
 
 Run ``python -m bot.language.pipeline [OUT_DIR]`` to (re)build it.
@@ -19,7 +19,7 @@ import spacy
 from spacy.language import Language
 
 from bot import paths
-from bot.language import negation, normalize  # noqa: F401  (registers factories)
+from bot.language import language_id, negation, normalize  # noqa: F401  (registers factories)
 from bot.language.lexicon import RED_FLAG_LABEL, Lexicon, load_lexicon
 from bot.language.patterns import ruler_patterns
 
@@ -36,6 +36,7 @@ def build(lexicon: Lexicon | None = None) -> Language:
     ruler.add_patterns(ruler_patterns(nlp, normalizer, entries))
     labels = sorted({label for label, _, _ in entries} | {RED_FLAG_LABEL})
     nlp.add_pipe("les_negex", config={"ent_types": labels})
+    nlp.add_pipe("les_language").build()
     nlp.meta.update(
         {
             "name": "les_en",

@@ -20,7 +20,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import negation, normalize  # noqa: F401  (registers our factories)
+from bot.language import language_id, negation, normalize  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
 from bot.language.entities import entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
@@ -65,17 +65,11 @@ class NonEnglishClassifier(UntrainedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
-            if doc is None or looks_english(doc, _lexicon_words()):
+            if doc is None or looks_english(doc):
                 continue
             message.set(LANGUAGE_KEY, "not-english", add_to_output=True)
             set_intent(message, OUT_OF_SCOPE)
         return messages
-
-
-def _lexicon_words() -> frozenset[str]:
-    from bot.language.lexicon import load_lexicon
-
-    return load_lexicon().words
 
 
 @DefaultV1Recipe.register(

@@ -48,11 +48,17 @@ def _self_harm_ids() -> set[str]:
     return {r.id for r in load_lexicon().red_flags if r.self_harm}
 
 
+_FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
+
+
 def is_general_question(sentence: Span) -> bool:
-    """A question about LES in general, with no person in it."""
+    """A question about LES in general, with no person in it, or about the future
+    ("could my mum choke later on?")."""
     words = [t.lower_ for t in sentence if not t.is_punct and not t.is_space]
     if not words:
         return False
+    if is_question(sentence.text) and any(w in _FUTURE_CUES for w in words):
+        return True
     if any(w in _PEOPLE for w in words):
         return False
     return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)

@@ -57,3 +57,7 @@ def test_english_detection(nlp):
     assert not looks_english(nlp("¿dónde puedo comprar un billete de tren?"))
     assert not looks_english(nlp("🙂🙂🙂"))
     assert not looks_english(nlp("12345 !!!"))
+    assert not looks_english(nlp("cual es el tratamiento para lems"))
+    assert not looks_english(nlp("je ne peux pas respirer"))
+    assert looks_english(nlp("quick definiton pls, lems"))
+    assert looks_english(nlp("explain simply for my mum pls thx"))

@@ -12,7 +12,7 @@ def ents(nlp, text):
 
 
 def test_pipeline_is_blank_english_with_our_components(nlp):
-    assert nlp.pipe_names == ["sentencizer", "les_normalizer", "entity_ruler", "les_negex"]
+    assert nlp.pipe_names == ["sentencizer", "les_normalizer", "entity_ruler", "les_negex", "les_language"]
     assert nlp.lang == "en"
 
 

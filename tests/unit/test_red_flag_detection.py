@@ -53,3 +53,15 @@ def test_swelling_described_loosely(nlp, text):
 
 def test_swelling_elsewhere_is_not_a_red_flag(nlp):
     assert find_red_flags(nlp("my ankles are swelling up")).reported == []
+
+
+@pytest.mark.parametrize("text", [
+    "could my mum choke on her food later on because of LES",
+    "will he ever have trouble breathing in the future?",
+])
+def test_questions_about_the_future_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_a_present_question_is_still_a_report(nlp):
+    assert find_red_flags(nlp("could my mum be choking right now?")).reported == ["choking"]

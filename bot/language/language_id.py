@@ -1,0 +1,74 @@
+"""spaCy component that guesses a message's language from its most common words.
+
+The bot answers in English only. A message is taken for another language when
+the most frequent words of that language explain it clearly better than English
+ones ("cual es el tratamiento para lems" is Spanish; "quick definiton pls" is not).
+Word lists come from pyspellchecker's bundled frequency lists at build time and are
+saved with the pipeline, so nothing large is loaded at run time. Words the entity
+ruler recognised (LEMS, IVIg) are left out of the count.
+"""
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl")
+TOP_WORDS = 3000
+MIN_WORDS = 2
+MIN_SHARE = 0.5
+MARGIN = 0.25
+EXTENSION = "les_language"
+
+if not Doc.has_extension(EXTENSION):
+    Doc.set_extension(EXTENSION, default="en")
+
+
+class LanguageGuesser:
+    """Sets ``doc._.les_language`` to a language code ("en" unless clearly another)."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, frozenset[str]] = {}
+
+    def build(self, languages: Iterable[str] = LANGUAGES, top: int = TOP_WORDS) -> None:
+        """Take each language's most frequent words from pyspellchecker's lists."""
+        from spellchecker import SpellChecker
+
+        for lang in languages:
+            counts = SpellChecker(language=lang).word_frequency.dictionary
+            self.words[lang] = frozenset(sorted(counts, key=counts.get, reverse=True)[:top])
+
+    def guess(self, words: list[str]) -> str:
+        if len(words) < MIN_WORDS or "en" not in self.words:
+            return "en"
+        share = {lang: sum(w in known for w in words) / len(words) for lang, known in self.words.items()}
+        english = share.pop("en")
+        best = max(share, key=share.get, default=None)
+        if best and share[best] >= MIN_SHARE and share[best] >= english + MARGIN:
+            return best
+        return "en"
+
+    def __call__(self, doc: Doc) -> Doc:
+        in_entities = {t.i for ent in doc.ents for t in ent}
+        words = [t.lower_ for t in doc if t.is_alpha and len(t.text) > 1 and t.i not in in_entities]
+        doc._.set(EXTENSION, self.guess(words))
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {lang: sorted(words) for lang, words in self.words.items()}
+        (path / "top_words.json").write_text(json.dumps(data))
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "LanguageGuesser":
+        data = json.loads((Path(path) / "top_words.json").read_text())
+        self.words = {lang: frozenset(words) for lang, words in data.items()}
+        return self
+
+
+@Language.factory("les_language")
+def make_language_guesser(nlp: Language, name: str) -> LanguageGuesser:
+    """Registered so the saved pipeline loads with ``spacy.load``."""
+    return LanguageGuesser()
