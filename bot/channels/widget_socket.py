@@ -37,7 +37,6 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
 from bot.channels import session_ids
@@ -78,6 +77,9 @@ class _OriginCheckedBlueprint(SocketBlueprint):
     """
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        # Imported here: sanic_cors warns about distutils on import, and only a server needs it.
+        from sanic_cors.core import SANIC_CORS_EVALUATED
+
         path = self.ctx.socketio_path
 
         async def engineio_decides_cors(request: Request) -> None:

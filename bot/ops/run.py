@@ -3,7 +3,8 @@
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
 Both processes' logs go to build/logs/. Ports come from RASA_PORT (5005) and
-ACTIONS_PORT (5055).
+ACTIONS_PORT (5055). The Rasa server also serves the web widget and its demo page
+(/widget/, see bot/channels/widget_assets.py); WIDGET_ALLOWED_ORIGINS is passed on.
 """
 
 from __future__ import annotations
@@ -92,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         _wait_until_up(f"http://localhost:{rasa_port}/", rasa, "Rasa server", rasa_log)
         print(f"""
 The LES bot is running.
-  REST:    curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
-             -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
-  Logs:    {LOGS}/
+  Web widget: http://localhost:{rasa_port}/widget/  (demo page; open it in a browser)
+  REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
+                -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
+  Logs:       {LOGS}/
 Press Ctrl-C to stop.""", flush=True)
         while not stopping:
             for process, name in ((actions, "action server"), (rasa, "Rasa server")):

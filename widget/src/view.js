@@ -105,7 +105,7 @@ export class ChatView {
   setOpen(open, moveFocus) {
     this.panel.hidden = !open;
     this.launcher.setAttribute("aria-expanded", String(open));
-    this.launcher.setAttribute("aria-label", open ? "Close chat" : `Open chat: ${this.title}`);
+    this.launcher.setAttribute("aria-label", open ? "Minimize chat" : `Open chat: ${this.title}`);
     this.launcherIcon.replaceWith((this.launcherIcon = icon(open ? "close" : "chat")));
     if (open) this.setUnread(0);
     if (!moveFocus) return;
@@ -119,7 +119,7 @@ export class ChatView {
 
   setUnread(count) {
     this.badge.hidden = count === 0;
-    this.badge.textContent = String(count);
+    this.badge.textContent = count ? String(count) : "";
     if (count && this.panel.hidden) {
       this.launcher.setAttribute("aria-label", `Open chat: ${this.title} (${count} new)`);
     }
@@ -161,7 +161,9 @@ export class ChatView {
     const item = el("div", { class: `msg ${message.from}${emergency ? " emergency" : ""}` });
     const who = message.from === "user" ? "You said:" : emergency ? "Emergency message from the bot:" : "Bot said:";
     const bubble = el("div", { class: "bubble" }, el("span", { class: "sr-only", text: `${who} ` }));
-    if (message.text) bubble.append(renderText(message.text, { rich: message.from !== "user" }));
+    if (message.text) {
+      bubble.append(el("span", { class: "text" }, renderText(message.text, { rich: message.from !== "user" })));
+    }
     if (message.image) bubble.append(el("img", { class: "image", src: message.image, alt: "" }));
     item.append(bubble);
     if (emergency) {
