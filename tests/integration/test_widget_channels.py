@@ -8,6 +8,7 @@ Rasa and action servers.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import secrets
 import sqlite3
 
@@ -60,23 +61,33 @@ class Client:
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """asyncio.run in a thread of its own: while the browser tests' session lasts,
+    Playwright's sync API keeps an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def token() -> str:
     return secrets.token_hex(16)
 
 
-@pytest.mark.parametrize("claimed", [None, "", "default", "abc123", token().upper(), token() + "0",
-                                     token()[:-1], "web-" + token(), 12345, {"id": token()}])
-def test_session_ids_the_widget_would_not_make_are_refused(bot_url, claimed):
-    async def scenario():
+MADE_UP_IDS = [None, "", "default", "abc123", token().upper(), token() + "0", token()[:-1],
+               "web-" + token(), 12345, {"id": token()}]
+
+
+def test_session_ids_the_widget_would_not_make_are_refused(bot_url):
+    async def claim(claimed: object) -> tuple[str, list[str]]:
         async with Client(bot_url) as client:
-            assert await client.open(claimed) == "session_rejected"
+            answer = await client.open(claimed)
             await client.say("what is ivig", session_id=claimed)  # not heard: no session
             await asyncio.sleep(QUIET_S)
-            assert client.texts() == []
-    run(scenario())
+            return answer, client.texts()
+
+    async def scenario():
+        return await asyncio.gather(*(claim(claimed) for claimed in MADE_UP_IDS))
+
+    for claimed, (answer, texts) in zip(MADE_UP_IDS, run(scenario()), strict=True):
+        assert (answer, texts) == ("session_rejected", []), claimed
 
 
 def test_a_socket_speaks_only_in_the_conversation_it_opened(bot_url, stack):
