@@ -127,6 +127,39 @@ def test_html_in_a_message_is_shown_as_text_and_never_run(widget: Widget):
     assert not any(url.rstrip("/").endswith("/x") for url in requests), requests
 
 
+HOSTILE_HISTORY = [
+    {"from": "bot", "text": "See *Treatment* and https://medlineplus.gov/ency/article/000710.htm.\n"
+                            "[click](javascript:alert(1)) <script>alert(2)</script> call 911",
+     "buttons": [{"title": "bad link", "url": "javascript:alert(3)"},
+                 {"title": "MedlinePlus", "url": "https://medlineplus.gov/"}]},
+]
+
+
+def test_bot_text_formatting_is_built_safely(widget: Widget):
+    """Bot text from stored history (the same drawing path as live messages): bold, line
+    breaks and safe links are made; script URLs and markup stay text."""
+    dialogs: list[str] = []
+    widget.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    widget.page.evaluate("""(messages) => localStorage.setItem('les-widget:' + location.origin,
+        JSON.stringify({version: 1, token: 'ab'.repeat(16), messages, greeted: true, open: true,
+                        updatedAt: Date.now()}))""", HOSTILE_HISTORY)
+    widget.page.reload()
+    bubble = widget.page.locator(".msg.bot").first
+    expect(bubble.locator("strong")).to_have_text("Treatment")
+    expect(bubble.locator("br")).to_have_count(1)
+    links = bubble.locator("a").evaluate_all(
+        "links => links.map(a => [a.textContent, a.getAttribute('href'), a.target, a.rel])")
+    assert links == [
+        ["https://medlineplus.gov/ency/article/000710.htm", "https://medlineplus.gov/ency/article/000710.htm",
+         "_blank", "noopener noreferrer"],
+        ["911", "tel:911", "", ""],
+        ["MedlinePlus", "https://medlineplus.gov/", "_blank", "noopener noreferrer"],
+    ]
+    expect(bubble).to_contain_text("[click](javascript:alert(1)) <script>alert(2)</script>")
+    assert widget.page.evaluate(f"() => {SHADOW}.querySelectorAll('script').length") == 0
+    assert dialogs == []
+
+
 def test_start_over_forgets_the_conversation(widget: Widget):
     widget.open().greeting()
     widget.ask("what is ivig")

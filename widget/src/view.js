@@ -5,7 +5,7 @@
  * with createElement/textContent: no message text ever goes through innerHTML.
  */
 
-import { isEmergency, renderText } from "./format.js";
+import { isEmergency, renderText, safeHref } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const ICONS = {
@@ -183,9 +183,12 @@ export class ChatView {
   _quickReplies(message) {
     const group = el("div", { class: "quick-replies", role: "group", "aria-label": "Suggested replies" });
     for (const button of message.buttons) {
-      if (button.url) {
-        group.append(el("a", { class: "reply", href: button.url, target: "_blank", rel: "noopener noreferrer",
-          text: button.title }));
+      if (button.url !== undefined) {
+        const href = safeHref(button.url); // checked again: stored history is input too
+        if (href) {
+          group.append(el("a", { class: "reply", href, target: "_blank", rel: "noopener noreferrer",
+            text: button.title }));
+        }
       } else {
         group.append(el("button", { type: "button", class: "reply", text: button.title,
           onclick: () => this.actions.quickReply(message, button) }));
