@@ -13,14 +13,19 @@ export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 
 PIPELINE := build/spacy/les_en/meta.json
 PIPELINE_INPUTS := $(wildcard bot/language/*.py) data/lexicon/concepts.yml bot/safety/red_flags.yml
+WIDGET := build/widget/les-widget.js
+NODE_MODULES := widget/node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install pipeline train run test lint validate unit integration eval lock clean \
-        chromium console-user bench-console
+.PHONY: help install pipeline train widget chromium run test lint validate unit integration browser \
+        screenshot eval lock clean console-user bench-console
 
 help:
 	@echo "make run    install, build the spaCy pipeline, train if needed, start the bot"
-	@echo "make test   lint, validate the data, unit and integration tests"
+	@echo "make test   lint, validate the data, unit, integration and browser tests"
 	@echo "make eval   held-out evaluation against a running bot + NLU cross-validation"
+	@echo "make screenshot   a PNG of the widget's demo page with a conversation (build/screenshots/)"
 	@echo "make console-user NAME=alice ROLE=admin|reviewer   add a review-console user"
 	@echo "make bench-console   time the console's list and filter pages on 10,000 conversations"
 
@@ -39,13 +44,6 @@ $(VENV)/.installed: requirements.txt constraints.txt | $(VENV)/bin/activate
 
 install: $(VENV)/.installed
 
-# Debian's Chromium for browser tests (the console's, the widget's). Idempotent; the
-# browser comes from Debian's packages, never from `playwright install`.
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-chromium:
-	@[ -x /usr/bin/chromium ] || { echo "installing Debian's chromium ..."; \
-	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
-
 lock: | $(VENV)/bin/activate
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip freeze --exclude-editable > constraints.txt
@@ -59,8 +57,28 @@ pipeline: $(PIPELINE)
 train: $(PIPELINE)
 	@$(PY) -m bot.ops.train >/dev/null
 
+# The web widget: npm packages pinned by widget/package-lock.json, bundled by esbuild.
+$(NODE_MODULES): widget/package.json widget/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20 and npm are needed to build the web widget"; exit 1; }
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET): $(NODE_MODULES) $(wildcard widget/src/*)
+	cd widget && npm run --silent build
+
+widget: $(WIDGET)
+
+# Debian's chromium for the browser tests of the widget and the console (Playwright
+# drives it; never `playwright install`, whose browser download fails here).
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests ..."
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+
+chromium: $(CHROMIUM)
+
 # --- run ---------------------------------------------------------------------------
-run: train
+run: train widget
 	@$(PY) -m bot.ops.run --model "$$($(PY) -m bot.ops.train --path)"
 
 # --- test --------------------------------------------------------------------------
@@ -73,10 +91,16 @@ validate: install
 unit: $(PIPELINE)
 	$(PY) -m pytest -q tests/unit
 
-integration: train chromium
+integration: train widget chromium
 	$(PY) -m pytest -q tests/integration
 
-test: lint validate train chromium
+browser: train widget chromium
+	$(PY) -m pytest -q tests/browser
+
+screenshot: train widget chromium
+	$(PY) -m tests.browser.screenshot
+
+test: lint validate train widget chromium
 	$(PY) -m pytest -q tests
 
 eval: train

@@ -38,3 +38,13 @@ def names_section(messages: list[str], title: str) -> bool:
 
 def gives_verdict(messages: list[str]) -> bool:
     return any(_VERDICT.search(m.replace(NO_DIAGNOSIS_MARK, "")) for m in messages)
+
+
+def greeting_buttons() -> list[str]:
+    """The titles of the greeting's topic buttons, as domain.yml defines them."""
+    import yaml
+
+    from bot import paths
+
+    domain = yaml.safe_load((paths.ROOT / "domain.yml").read_text())
+    return [b["title"] for b in domain["responses"]["utter_greet"][0]["buttons"]]

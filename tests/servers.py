@@ -87,14 +87,16 @@ def env_sql_store(db: Path) -> str:
 
 
 def start_rasa(workdir: Path, model: Path, endpoints: Path,
-               credentials: Path = paths.ROOT / "credentials.yml",
-               env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> tuple[Process, str]:
-    port = free_port()
+               credentials: Path = paths.ROOT / "credentials.yml", port: int | None = None,
+               env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> tuple[Process, str]:
+    """Rasa on ``port`` (a free one by default); ``env`` adds variables such as
+    WIDGET_ALLOWED_ORIGINS, ``args`` options such as ``--cors``."""
+    port = port or free_port()
     log = workdir / f"rasa-{port}.log"
     popen = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-         "--endpoints", str(endpoints), "--credentials", str(credentials), *extra_args],
-        cwd=paths.ROOT, env=_env(**(env or {})), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+         "--endpoints", str(endpoints), "--credentials", str(credentials), *args],
+        cwd=paths.ROOT, env=_env(**(env or {})), stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/", popen, log)

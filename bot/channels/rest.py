@@ -6,7 +6,9 @@ the NLU over a 100 kB message for most of a minute. This subclass keeps Rasa's
 handler and adds, as blueprint middleware:
 
 - 400 with a JSON ``{"error": ...}`` for a body that is not a JSON object, a
-  missing/empty/non-text ``sender``, a non-text ``message`` or non-object ``metadata``;
+  missing/empty/non-text ``sender``, a non-text ``message`` or non-object ``metadata``,
+  and for a ``sender`` of the web widget's form (``web-...``: those conversations
+  belong to a browser's session token, see ``session_ids``);
 - control characters removed from the message; an empty message answered with a
   hint (there is nothing for the NLU to read);
 - messages longer than ``max_message_chars`` cut to that length, with a note
@@ -29,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
 from bot.knowledge.messages import message as bot_message
 
 DEFAULT_MAX_MESSAGE_CHARS = 4000
@@ -45,6 +48,12 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def long_message_note(original_length: int, limit: int) -> str:
+    """What the bot adds after reading only the first ``limit`` characters of a message."""
+    return (f"Your message was very long ({original_length:,} characters), so I read only "
+            f"the first {limit:,}. Please send shorter messages.")
+
+
 def check_body(body: Any) -> str | None:
     """Why a request body is unacceptable, or None when it is fine."""
     if not isinstance(body, dict):
@@ -54,6 +63,8 @@ def check_body(body: Any) -> str | None:
         return "'sender' is required: a non-empty string that identifies the conversation"
     if len(sender) > MAX_SENDER_CHARS or _CONTROL.search(sender):
         return f"'sender' must be at most {MAX_SENDER_CHARS} printable characters"
+    if is_widget_conversation(sender):
+        return f"'sender' ids starting with '{CONVERSATION_PREFIX}' belong to the web widget"
     if "message" in body and body["message"] is not None and not isinstance(body["message"], str):
         return "'message' must be a string"
     if "metadata" in body and body["metadata"] is not None and not isinstance(body["metadata"], dict):
@@ -112,11 +123,8 @@ class CheckedRestInput(RestInput):
                 return None
             messages = json.loads(resp.body)
             sender = request.json.get("sender")
-            messages.append({
-                "recipient_id": sender,
-                "text": f"Your message was very long ({original:,} characters), so I read only "
-                f"the first {self.max_message_chars:,}. Please send shorter messages.",
-            })
+            messages.append({"recipient_id": sender,
+                             "text": long_message_note(original, self.max_message_chars)})
             return response.json(messages)
 
         return bp

@@ -3,11 +3,13 @@
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
 The processes' logs go to build/logs/. Ports come from RASA_PORT (5005),
-ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The conversation store is the SQLite
-file build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa
-and the console both read that variable. Variables in a `.env` file at the
-repository root (the Slack app's token and signing secret) are added to the
-environment unless already set.
+ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The Rasa server also serves the web
+widget and its demo page (/widget/, see bot/channels/widget_assets.py);
+WIDGET_ALLOWED_ORIGINS is passed on. The conversation store is the SQLite file
+build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa and
+the console both read that variable. Variables in a `.env` file at the repository
+root (the Slack app's token and signing secret) are added to the environment unless
+already set.
 """
 
 from __future__ import annotations
@@ -127,13 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         _wait_until_up(f"http://localhost:{console_port}/healthz", console, "review console", console_log)
         print(f"""
 The LES bot is running.
-  REST:    curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
-             -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
-  Slack:   {slack_status(env, rasa_port)}
-  Console: http://localhost:{console_port}/  (care-team review; first user:
-             make console-user NAME=<name> ROLE=admin)
-  Store:   {_store_description(env)}
-  Logs:    {LOGS}/
+  Web widget: http://localhost:{rasa_port}/widget/  (demo page; open it in a browser)
+  REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
+                -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
+  Slack:      {slack_status(env, rasa_port)}
+  Console:    http://localhost:{console_port}/  (care-team review; first user:
+                make console-user NAME=<name> ROLE=admin)
+  Store:      {_store_description(env)}
+  Logs:       {LOGS}/
 Press Ctrl-C to stop.""", flush=True)
         while not stopping:
             for process, name in ((actions, "action server"), (rasa, "Rasa server"),

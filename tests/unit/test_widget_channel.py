@@ -1,0 +1,46 @@
+"""The widget channel's rules that need no server: session tokens and allowed origins."""
+
+import secrets
+
+import pytest
+
+from bot.channels import session_ids
+from bot.channels.widget_socket import allowed_origins
+
+
+def test_tokens_are_exactly_32_lower_case_hex_digits():
+    token = secrets.token_hex(16)
+    assert session_ids.is_valid_token(token)
+    for bad in [token.upper(), token[:-1], token + "a", "g" * 32, " " + token[1:], None, 7, ["x"]]:
+        assert not session_ids.is_valid_token(bad)
+
+
+def test_conversation_id_is_a_stable_hash_that_does_not_contain_the_token():
+    token = secrets.token_hex(16)
+    conversation = session_ids.conversation_id(token)
+    assert conversation == session_ids.conversation_id(token)
+    assert conversation.startswith("web-") and len(conversation) == 36
+    assert token not in conversation
+    assert conversation != session_ids.conversation_id(secrets.token_hex(16))
+    assert session_ids.is_widget_conversation(conversation)
+    with pytest.raises(ValueError):
+        session_ids.conversation_id("default")
+
+
+@pytest.mark.parametrize("value,expected", [
+    (None, None),
+    ("", None),
+    ("  ", None),
+    ("*", "*"),
+    ("https://clinic.example.org", ["https://clinic.example.org"]),
+    (" https://Clinic.example.org/ , http://localhost:8080", ["https://clinic.example.org", "http://localhost:8080"]),
+])
+def test_allowed_origins(value, expected):
+    assert allowed_origins(value) == expected
+
+
+@pytest.mark.parametrize("value", ["clinic.example.org", "https://clinic.example.org/chat", "ftp://x.org",
+                                   "https://a.org,*"])
+def test_allowed_origins_refuses_what_is_not_an_origin(value):
+    with pytest.raises(ValueError, match="WIDGET_ALLOWED_ORIGINS"):
+        allowed_origins(value)
