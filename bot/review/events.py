@@ -21,7 +21,7 @@ FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 DIAGNOSIS_INTENT = "ask_diagnosis"
 EMERGENCY_ACTIONS = frozenset({"utter_emergency", "utter_emergency_self_harm"})
 DISCLAIMER_ACTION = "action_disclaimer"
-# A future screening form sets this slot when it finishes (see README "Review console").
+# The screening form sets this slot when it finishes (actions/screening.py).
 SCREENING_SLOT = "screening_summary"
 NEGATED_ROLE = "negated"
 # Channel names Rasa writes in input_channel, mapped to what the care team calls them.

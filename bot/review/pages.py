@@ -19,6 +19,7 @@ from bot.review import audit, charts, db, export, filters, overview, reviews
 from bot.review.events import Conversation
 from bot.review.index import load_conversations
 from bot.review.redact import redact
+from bot.review.screening_view import screening_view
 from bot.review.web import check_csrf, console_of, render, require_admin, require_session
 from bot.safety.flags import red_flag_labels
 
@@ -84,6 +85,7 @@ def _transcript(request: Request, conversation_id: int, revealed: bool) -> Respo
     row, conversation, state = _load(request, conversation_id)
     show = (lambda text: text or "") if revealed else redact
     return render(request, "transcript.html", row=row, conversation=conversation, state=state, show=show,
+                  screening=screening_view(conversation.slots),
                   revealed=revealed, utc=_utc, labels=red_flag_labels(), csrf_token=session.csrf_token,
                   back=request.query_params.get("back", ""))
 

@@ -110,7 +110,11 @@ def _have_conversations(bot_url: str) -> None:
         _user("my legs are weak going up stairs", now - 4, "slack", "ask_symptoms", 0.91),
         {"event": "action", "name": "action_answer", "timestamp": now - 3},
         {"event": "bot", "text": "From the article's section *Symptoms*: ...", "timestamp": now - 3},
-        {"event": "slot", "name": "screening_summary", "value": "weakness: legs", "timestamp": now - 2},
+        {"event": "slot", "name": "sx_legs", "value": "yes", "timestamp": now - 2},
+        {"event": "slot", "name": "sx_eyes", "value": "no", "timestamp": now - 2},
+        {"event": "slot", "name": "screening_summary", "timestamp": now - 2, "value": {
+            "reported": ["sx_legs"], "denied": ["sx_eyes"], "unsure": [], "skipped": [], "context": [],
+            "urgency": "prompt"}},
     ])
     _imported(bot_url, SENDERS["old"], [
         {"event": "action", "name": "action_session_start", "timestamp": OLD_TS},
@@ -391,6 +395,16 @@ def test_transcript_shows_intents_and_red_flags(console):
     assert "action_disclaimer" in negated and ">disclaimer</span>" in negated
     diagnosis = console["reviewer"].get(f"{console['url']}/conversations/{ids['diagnosis']}", timeout=10).text
     assert '<code class="intent">ask_diagnosis</code>' in diagnosis and "action_answer" in diagnosis
+
+
+def test_transcript_shows_the_screening_answers_and_urgency(console):
+    ids = _ids(console)
+    page = console["reviewer"].get(f"{console['url']}/conversations/{ids['slack']}", timeout=10).text
+    assert "<h2>Screening</h2>" in page and ">prompt<" in page
+    assert re.search(r"weakness in the legs or hips.*?</th><td class=\"answer yes\">yes<", page, re.S)
+    assert re.search(r"droopy eyelids, double or blurred vision</th><td class=\"answer no\">no<", page)
+    plain = console["reviewer"].get(f"{console['url']}/conversations/{ids['emergency']}", timeout=10).text
+    assert "<h2>Screening</h2>" not in plain
 
 
 def test_transcript_is_redacted_and_admin_reveal_is_audited(console):
