@@ -43,7 +43,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.knowledge.messages import message as bot_message
-from bot.ops import resilience
+from bot.ops import resilience, speedups
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,9 @@ class CheckedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        # Only the Rasa server builds channels from credentials: make it fail safely.
+        # Only the Rasa server builds channels from credentials: make it fail safely and fast.
         resilience.install()
+        speedups.install()
         credentials = credentials or {}
 
         def setting(key: str, default: int) -> int:
