@@ -10,7 +10,12 @@
   store: a conversation of 200 events costs 200 walks per message. The lookup is now a
   dictionary, rebuilt when a type is not found (a class imported later).
 
-``install()`` applies both in the Rasa server process (the REST channel calls it).
+- **SQLite commits** (the default conversation store) wrote a rollback journal and
+  synced three times per turn; in write-ahead-log mode a commit is one append and one
+  sync (``synchronous=FULL``: a committed turn survives a power cut too), and readers
+  such as the review console no longer block the bot's writes.
+
+``install()`` applies these in the Rasa server process (the REST channel calls it).
 """
 
 from __future__ import annotations
@@ -71,11 +76,25 @@ def _install_event_type_lookup() -> None:
     events.Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+def _install_sqlite_wal() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def wal(dbapi_connection: Any, _record: Any) -> None:
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+
+
 def install() -> None:
-    """Apply both (idempotent)."""
+    """Apply all three (idempotent)."""
     global _installed
     if _installed:
         return
     _install_action_result_validator()
     _install_event_type_lookup()
+    _install_sqlite_wal()
     _installed = True

@@ -37,3 +37,12 @@ def test_unknown_event_types_behave_as_before():
     assert Event.resolve_by_type("nope", default=SlotSet) is SlotSet
     with pytest.raises(ValueError):
         Event.resolve_by_type("nope")
+
+
+def test_sqlite_conversation_stores_use_the_write_ahead_log(tmp_path):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
