@@ -19,7 +19,12 @@
    stored, so every turn answered with 200 is in the database, and the conversation
    goes on where it was once the database is back.
 
-``install()`` applies both, once, in the Rasa server process (the REST channel calls it
+3. **A malformed socket.io request** (a long-polling POST with an empty ``sid``) makes
+   python-engineio 4.7.1 (pinned for Rasa 3.6) fail with a TypeError and Sanic answer
+   500. Any error inside engine.io's request handling now answers 400, as engine.io
+   does for the malformed requests it recognises.
+
+``install()`` applies all three, once, in the Rasa server process (the REST channel calls it
 when Rasa builds the channels from credentials.yml).
 """
 
@@ -104,11 +109,29 @@ def _install_strict_store() -> None:
         strict(name)
 
 
+def _install_engineio_guard() -> None:
+    from engineio.asyncio_server import AsyncServer
+
+    original = AsyncServer.handle_request
+
+    async def handle_request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original(self, *args, **kwargs)
+        except Exception as error:
+            logger.warning("malformed socket.io request answered with 400: %r", error)
+            environ = self._async["translate_request"](*args, **kwargs)
+            return await self._make_response(self._bad_request("Bad request"), environ)
+
+    handle_request.__doc__ = original.__doc__
+    AsyncServer.handle_request = handle_request
+
+
 def install() -> None:
-    """Apply both changes (idempotent)."""
+    """Apply the three changes (idempotent)."""
     global _installed
     if _installed:
         return
     _install_action_fallback()
     _install_strict_store()
+    _install_engineio_guard()
     _installed = True

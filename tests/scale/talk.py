@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 
 import requests
+import socketio
 
 from tests.integration.test_screening import ORDER, asked
 
@@ -92,3 +95,34 @@ def last_slot(events: list[dict], name: str):
         if event.get("event") == "slot" and event.get("name") == name:
             value = event.get("value")
     return value
+
+
+class SocketClient:
+    def __init__(self, url: str) -> None:
+        self.client = socketio.Client(reconnection=False)
+        self.received: list[str] = []
+        self.event = threading.Event()
+        self.confirmed = threading.Event()
+        self.client.on("bot_uttered", self._on_bot)
+        self.client.on("session_confirm", lambda *_: self.confirmed.set())
+        self.client.connect(url, transports=["polling"], wait_timeout=30)
+
+    def _on_bot(self, data) -> None:
+        self.received.append((data or {}).get("text") or "")
+        self.event.set()
+
+    def ask(self, session: str, message: str, timeout: float = 60, until=None) -> list[str]:
+        """Send ``message`` in ``session``; the replies once ``until(replies)`` holds (default:
+        the first reply)."""
+        self.confirmed.clear()
+        self.client.emit("session_request", {"session_id": session})  # replies go to this room
+        assert self.confirmed.wait(30), "no session_confirm"
+        self.received.clear()
+        self.event.clear()
+        self.client.emit("user_uttered", {"message": message, "session_id": session})
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.event.wait(max(0.0, deadline - time.monotonic())), f"no reply to {message!r}"
+            self.event.clear()
+            if until is None or until(list(self.received)):
+                return list(self.received)

@@ -11,11 +11,17 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-import socketio
 
 from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.integration.test_screening import ORDER
-from tests.scale.talk import Conversation, last_slot, screening, stored_texts, turns_are_whole
+from tests.scale.talk import (
+    Conversation,
+    SocketClient,
+    last_slot,
+    screening,
+    stored_texts,
+    turns_are_whole,
+)
 
 CONVERSATIONS = 24
 
@@ -105,27 +111,15 @@ def test_one_conversation_sent_to_both_servers_at_once_is_handled_one_turn_at_a_
 def test_socketio_through_haproxy_sticks_to_one_server(cluster):
     """Long polling only: every poll is a new HTTP request, so without sticky sessions
     half of them would reach the server that does not know the connection."""
-    client = socketio.Client(reconnection=False)
+    sio = SocketClient(cluster.lb_url)
     received: list[str] = []
-    got = threading.Event()
-
-    @client.on("bot_uttered")
-    def on_bot(data):
-        received.append(data.get("text") or "")
-        if is_disclaimer(received[-1]) or is_emergency(received[-1]):
-            got.set()
-
-    session = "sio-" + Conversation().sender
-    client.connect(cluster.lb_url, transports=["polling"], wait_timeout=30)
     try:
-        client.emit("session_request", {"session_id": session})
+        session = "sio-" + Conversation().sender
         for text in ["what is ivig", "how is it treated", "my dad cant breathe", "what are the symptoms"]:
-            got.clear()
-            client.emit("user_uttered", {"message": text, "session_id": session})
-            assert got.wait(60), received
-        assert client.connected
-        cookies = client.eio.http.cookies.get_dict()
-        assert cookies.get("LES_NODE") in ("rasa1", "rasa2")
+            replies = sio.ask(session, text, until=lambda r: is_disclaimer(r[-1]) or is_emergency(r[0]))
+            received += replies
+        assert sio.client.connected
+        assert sio.client.eio.http.cookies.get_dict().get("LES_NODE") in ("rasa1", "rasa2")
     finally:
-        client.disconnect()
+        sio.client.disconnect()
     assert any(is_emergency(r) for r in received)
