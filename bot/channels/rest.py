@@ -20,7 +20,8 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
   may send it again.
 
 Configured in credentials.yml as ``bot.channels.rest.CheckedRestInput``; its URL stays
-``/webhooks/rest/webhook``.
+``/webhooks/rest/webhook``. Rasa's ``?stream=true`` variant is not offered (no client
+of ours uses it, and it could not report a failed turn).
 """
 
 from __future__ import annotations
