@@ -102,10 +102,15 @@ class SocketClient:
         self.client = socketio.Client(reconnection=False)
         self.received: list[str] = []
         self.event = threading.Event()
-        self.confirmed = threading.Event()
+        self.confirmed: set[str] = set()
+        self.confirm_event = threading.Event()
         self.client.on("bot_uttered", self._on_bot)
-        self.client.on("session_confirm", lambda *_: self.confirmed.set())
+        self.client.on("session_confirm", self._on_confirm)
         self.client.connect(url, transports=["polling"], wait_timeout=30)
+
+    def _on_confirm(self, session=None) -> None:
+        self.confirmed.add(str(session))
+        self.confirm_event.set()
 
     def _on_bot(self, data) -> None:
         self.received.append((data or {}).get("text") or "")
@@ -114,9 +119,12 @@ class SocketClient:
     def ask(self, session: str, message: str, timeout: float = 60, until=None) -> list[str]:
         """Send ``message`` in ``session``; the replies once ``until(replies)`` holds (default:
         the first reply)."""
-        self.confirmed.clear()
         self.client.emit("session_request", {"session_id": session})  # replies go to this room
-        assert self.confirmed.wait(30), "no session_confirm"
+        deadline = time.monotonic() + 30
+        while session not in self.confirmed:  # this session's confirmation, not a late other one
+            assert time.monotonic() < deadline, "no session_confirm"
+            self.confirm_event.wait(0.2)
+            self.confirm_event.clear()
         self.received.clear()
         self.event.clear()
         self.client.emit("user_uttered", {"message": message, "session_id": session})
