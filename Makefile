@@ -19,7 +19,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install pipeline train widget chromium run test lint validate unit integration browser \
-        screenshot eval lock clean console-user bench-console
+        screenshot eval lock clean console-user bench-console bench soak profile test-scale scale-deps
 
 help:
 	@echo "make run    install, build the spaCy pipeline, train if needed, start the bot"
@@ -28,6 +28,10 @@ help:
 	@echo "make screenshot   a PNG of the widget's demo page with a conversation (build/screenshots/)"
 	@echo "make console-user NAME=alice ROLE=admin|reviewer   add a review-console user"
 	@echo "make bench-console   time the console's list and filter pages on 10,000 conversations"
+	@echo "make bench  our bot vs a stock Rasa bot at 1/16/64 conversations (reports/bench/)"
+	@echo "make soak   our bot at 16 conversations for 10 minutes: errors and memory over time"
+	@echo "make profile  where a message's time goes in the Rasa server (pyinstrument)"
+	@echo "make test-scale  two Rasa servers behind HAProxy, faults, fuzzing (real processes)"
 
 # --- install -----------------------------------------------------------------------
 $(VENV)/bin/activate:
@@ -83,7 +87,7 @@ run: train widget
 
 # --- test --------------------------------------------------------------------------
 lint: install
-	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests bench
 
 validate: install
 	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
@@ -101,7 +105,33 @@ screenshot: train widget chromium
 	$(PY) -m tests.browser.screenshot
 
 test: lint validate train widget chromium
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q tests --ignore=tests/scale
+
+# --- scale, faults, speed ------------------------------------------------------------
+# HAProxy, and the PostgreSQL and Redis servers the scale tests run privately, from
+# Debian's packages; installs only what is missing.
+scale-deps:
+	@missing=""; \
+	 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
+	 command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	 if [ -n "$$missing" ]; then \
+	   echo "installing$$missing (apt-get) ..."; \
+	   $(SUDO) apt-get update -qq && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	 fi
+
+test-scale: train scale-deps
+	$(PY) -m pytest -q tests/scale
+
+bench: train
+	$(PY) -m bench compare $(BENCH_ARGS)
+
+soak: train
+	$(PY) -m bench soak $(SOAK_ARGS)
+
+profile: train
+	$(PY) -m bench profile $(PROFILE_ARGS)
 
 eval: train
 	$(PY) -m tests.eval.run_eval_all

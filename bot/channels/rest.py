@@ -1,31 +1,43 @@
 """The REST channel with the input checks a public endpoint needs.
 
 Rasa's RestInput answers malformed JSON with an HTML error page, files a missing
-sender under the shared id "default" (mixing strangers' conversations) and runs
-the NLU over a 100 kB message for most of a minute. This subclass keeps Rasa's
-handler and adds, as blueprint middleware:
+sender under the shared id "default" (mixing strangers' conversations), runs the NLU
+over a 100 kB message for most of a minute, and answers 200 with an empty list when
+handling the message failed. This channel keeps Rasa's URLs and reply format and:
 
-- 400 with a JSON ``{"error": ...}`` for a body that is not a JSON object, a
-  missing/empty/non-text ``sender``, a non-text ``message`` or non-object ``metadata``,
-  and for a ``sender`` of the web widget's form (``web-...``: those conversations
-  belong to a browser's session token, see ``session_ids``);
-- control characters removed from the message; an empty message answered with a
-  hint (there is nothing for the NLU to read);
-- messages longer than ``max_message_chars`` cut to that length, with a note
-  appended to the bot's reply so the person knows.
+- answers 400 with a JSON ``{"error": ...}`` for a body that is not a JSON object
+  (invalid UTF-8 and absurdly deep nesting included), a missing/empty/non-text
+  ``sender``, a non-text ``message`` or non-object ``metadata``; 413 for a body over
+  ``max_body_bytes``;
+- answers 429 with a JSON error and ``Retry-After`` when one conversation (sender)
+  sends more than ``max_messages_per_minute`` messages in a minute (0: no limit);
+- removes control characters from the message; answers an empty message with a hint
+  (there is nothing for the NLU to read);
+- cuts messages longer than ``max_message_chars`` to that length, with a note appended
+  to the bot's reply so the person knows;
+- answers 503 with a JSON error when the turn could not be handled (the conversation
+  store is down, see ``bot/ops/resilience.py``): the turn was not stored, the client
+  may send it again.
 
-Configured in credentials.yml as ``bot.channels.rest.CheckedRestInput``; its
-URL stays ``/webhooks/rest/webhook``.
+Configured in credentials.yml as ``bot.channels.rest.CheckedRestInput``; its URL stays
+``/webhooks/rest/webhook``. Rasa's ``?stream=true`` variant is not offered (no client
+of ours uses it, and it could not report a failed turn).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
+import math
 import re
+import time
+from asyncio import CancelledError
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -33,14 +45,21 @@ from sanic.response import HTTPResponse
 
 from bot.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
 from bot.knowledge.messages import message as bot_message
+from bot.ops import resilience, speedups
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 4000
+DEFAULT_MAX_MESSAGES_PER_MINUTE = 60
+DEFAULT_MAX_BODY_BYTES = 1_000_000
 MAX_SENDER_CHARS = 256
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNAVAILABLE = ("The bot cannot answer right now; please try again in a minute. "
+               "If this is an emergency, call 911 (or your local emergency number) now.")
 
 
-def _error(message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=400)
+def _error(message: str, status: int = 400, headers: dict[str, str] | None = None) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers=headers)
 
 
 def clean_text(text: str) -> str:
@@ -48,10 +67,12 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def long_message_note(original_length: int, limit: int) -> str:
-    """What the bot adds after reading only the first ``limit`` characters of a message."""
-    return (f"Your message was very long ({original_length:,} characters), so I read only "
-            f"the first {limit:,}. Please send shorter messages.")
+def parse_body(raw: bytes) -> Any:
+    """The JSON body, or raise ValueError (not JSON, not UTF-8, nested too deeply)."""
+    try:
+        return json.loads(raw or b"")
+    except RecursionError as error:
+        raise ValueError("nested too deeply") from error
 
 
 def check_body(body: Any) -> str | None:
@@ -74,8 +95,49 @@ def check_body(body: Any) -> str | None:
     return None
 
 
+def long_message_note(original_length: int, limit: int) -> str:
+    """What the bot adds after reading only the first ``limit`` characters of a message."""
+    return (f"Your message was very long ({original_length:,} characters), so I read only "
+            f"the first {limit:,}. Please send shorter messages.")
+
+
+class RateLimiter:
+    """At most ``limit`` messages per ``window_s`` seconds for each key (a sliding window).
+
+    In memory and per process: with several Rasa instances each counts its own share.
+    """
+
+    def __init__(self, limit: int, window_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = {}
+        self._calls = 0
+
+    def retry_after(self, key: str) -> float:
+        """0 when a message from ``key`` is allowed now (and count it); else seconds to wait."""
+        if self.limit <= 0:
+            return 0.0
+        now = self.clock()
+        self._calls += 1
+        if self._calls % 1000 == 0:
+            self._forget_idle(now)
+        times = self._seen.setdefault(key, deque())
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+        if len(times) >= self.limit:
+            return times[0] + self.window_s - now
+        times.append(now)
+        return 0.0
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, t in self._seen.items() if not t or t[-1] <= now - self.window_s]:
+            del self._seen[key]
+
+
 class CheckedRestInput(RestInput):
-    """REST channel that rejects malformed requests clearly and caps message size."""
+    """REST channel that rejects malformed requests clearly, caps size and rate, fails with 503."""
 
     @classmethod
     def name(cls) -> str:
@@ -83,48 +145,78 @@ class CheckedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        # Only the Rasa server builds channels from credentials: make it fail safely and fast.
+        resilience.install()
+        speedups.install()
         credentials = credentials or {}
-        return cls(int(credentials.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS))
 
-    def __init__(self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> None:
-        self.max_message_chars = max_message_chars
+        def setting(key: str, default: int) -> int:
+            value = credentials.get(key)
+            return default if value is None else int(value)
 
-    def _extract_message(self, req: Request) -> str | None:
-        text = clean_text(req.json.get("message") or "")
-        if len(text) > self.max_message_chars:
-            req.ctx.truncated_from = len(text)
-            text = text[: self.max_message_chars]
-        return text
+        return cls(setting("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS),
+                   setting("max_messages_per_minute", DEFAULT_MAX_MESSAGES_PER_MINUTE),
+                   setting("max_body_bytes", DEFAULT_MAX_BODY_BYTES))
+
+    def __init__(self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+                 max_messages_per_minute: int = DEFAULT_MAX_MESSAGES_PER_MINUTE,
+                 max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.max_message_chars = max_message_chars or DEFAULT_MAX_MESSAGE_CHARS
+        self.max_body_bytes = max_body_bytes or DEFAULT_MAX_BODY_BYTES
+        self.rate_limiter = RateLimiter(max_messages_per_minute)
+
+    def truncation_note(self, original_chars: int) -> str:
+        return long_message_note(original_chars, self.max_message_chars)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        bp = super().blueprint(on_new_message)
+        module_type = inspect.getmodule(self)
+        module_name = module_type.__name__ if module_type else None
+        bp = Blueprint("custom_webhook_CheckedRestInput", module_name)
 
-        @bp.middleware("request")
-        async def check_request(request: Request) -> HTTPResponse | None:
-            if request.method != "POST":
-                return None
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > self.max_body_bytes:
+                return _error(f"the body is larger than {self.max_body_bytes:,} bytes", 413)
             try:
-                body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+                body = parse_body(request.body)
+            except ValueError:
                 return _error("the body is not valid JSON")
             problem = check_body(body)
             if problem:
                 return _error(problem)
-            if not clean_text(body.get("message") or "").strip():
-                return response.json([{"recipient_id": body["sender"], "text": bot_message("empty_message")}])
-            return None
-
-        @bp.middleware("response")
-        async def note_truncation(request: Request, resp: HTTPResponse) -> HTTPResponse | None:
-            original = getattr(request.ctx, "truncated_from", None)
-            if original is None or resp.status != 200:
-                return None
-            messages = json.loads(resp.body)
-            sender = request.json.get("sender")
-            messages.append({"recipient_id": sender,
-                             "text": long_message_note(original, self.max_message_chars)})
+            sender: str = body["sender"]
+            wait_s = self.rate_limiter.retry_after(sender)
+            if wait_s:
+                seconds = max(1, math.ceil(wait_s))
+                return response.json(
+                    {"error": "too many messages in this conversation; please wait a little",
+                     "retry_after": seconds},
+                    status=429, headers={"Retry-After": str(seconds)})
+            text = clean_text(body.get("message") or "")
+            if not text.strip():
+                return response.json([{"recipient_id": sender, "text": bot_message("empty_message")}])
+            original_chars = len(text)
+            text = text[: self.max_message_chars]
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(
+                    text, collector, sender,
+                    input_channel=body.get("input_channel") or self.name(),
+                    metadata=self.get_metadata(request),
+                ))
+            except (Exception, CancelledError):
+                logger.exception("the message of conversation %r could not be handled", sender)
+                return _error(UNAVAILABLE, 503, headers={"Retry-After": "5"})
+            messages = collector.messages
+            if original_chars > self.max_message_chars:
+                messages = [*messages, {"recipient_id": sender,
+                                        "text": self.truncation_note(original_chars)}]
             return response.json(messages)
 
         return bp

@@ -7,9 +7,10 @@ double vision" from "double vision".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # the action server imports NEGATED_ROLE and must not load spaCy (and TensorFlow)
+    from spacy.tokens import Doc
 
 NEGATED_ROLE = "negated"
 

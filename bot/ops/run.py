@@ -10,6 +10,10 @@ build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa an
 the console both read that variable. Variables in a `.env` file at the repository
 root (the Slack app's token and signing secret) are added to the environment unless
 already set.
+
+Rasa's HTTP API (conversations, trackers, model) stays off unless RASA_API_TOKEN
+(a shared token, `?token=...`) or RASA_JWT_SECRET (JWTs signed with it, HS256 unless
+RASA_JWT_METHOD says otherwise) is set: it is never on without authentication.
 """
 
 from __future__ import annotations
@@ -54,6 +58,22 @@ def slack_status(env: dict[str, str], rasa_port: str) -> str:
                 "README, section Slack)")
     return (f"on; Slack must reach https://<public host>{WEBHOOK_PATH} "
             f"(here: localhost:{rasa_port}{WEBHOOK_PATH})")
+
+
+def api_args(env: dict[str, str]) -> list[str]:
+    """Rasa's HTTP API flags: on only with a token or a JWT secret, off otherwise."""
+    args: list[str] = []
+    if env.get("RASA_API_TOKEN"):
+        args += ["--auth-token", env["RASA_API_TOKEN"]]
+    if env.get("RASA_JWT_SECRET"):
+        args += ["--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method", env.get("RASA_JWT_METHOD", "HS256")]
+    return ["--enable-api", *args] if args else []
+
+
+def api_status(env: dict[str, str]) -> str:
+    if env.get("RASA_API_TOKEN") or env.get("RASA_JWT_SECRET"):
+        return "on, authenticated calls only (RASA_API_TOKEN / RASA_JWT_SECRET)"
+    return "off (set RASA_API_TOKEN or RASA_JWT_SECRET to turn it on with authentication)"
 
 
 def start(name: str, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
@@ -117,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"starting the Rasa server with {args.model} (about a minute) ...", flush=True)
         rasa, rasa_log = start("rasa", [str(bin_dir / "rasa"), "run", "--model", str(args.model),
                                         "--port", rasa_port, "--endpoints", args.endpoints,
-                                        "--credentials", args.credentials, "--cors", "*"], env)
+                                        "--credentials", args.credentials, "--cors", "*",
+                                        *api_args(env)], env)
         processes.append(rasa)
         _wait_until_up(f"http://localhost:{actions_port}/health", actions, "action server", actions_log)
         _wait_until_up(f"http://localhost:{rasa_port}/", rasa, "Rasa server", rasa_log)
@@ -133,6 +154,7 @@ The LES bot is running.
   REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook \\
                 -d '{{"sender": "me", "message": "what are the symptoms of LES?"}}'
   Slack:      {slack_status(env, rasa_port)}
+  API:        {api_status(env)}
   Console:    http://localhost:{console_port}/  (care-team review; first user:
                 make console-user NAME=<name> ROLE=admin)
   Store:      {_store_description(env)}

@@ -157,3 +157,19 @@ def test_huge_message_is_cut_with_a_note_and_the_conversation_goes_on(bot_url, a
 
 def test_server_is_still_up_after_bad_input(bot_url):
     assert requests.get(f"{bot_url}/", timeout=5).status_code == 200
+
+
+def test_one_conversation_sending_too_fast_gets_a_json_429(bot_url):
+    sender = f"fast-{uuid.uuid4().hex}"
+    statuses = [post(bot_url, {"json": {"sender": sender, "message": ""}}).status_code for _ in range(60)]
+    assert statuses == [200] * 60  # the limit in credentials.yml: 60 per minute
+    limited = post(bot_url, {"json": {"sender": sender, "message": "what is ivig"}})
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert limited.json()["error"]
+    other = post(bot_url, {"json": {"sender": f"other-{uuid.uuid4().hex}", "message": ""}})
+    assert other.status_code == 200
+
+
+def test_body_over_the_size_limit_gets_a_json_413(bot_url):
+    response = post(bot_url, {"json": {"sender": "big", "message": "a" * 1_100_000}})
+    assert response.status_code == 413 and response.json()["error"]

@@ -22,3 +22,13 @@ def test_make_run_says_whether_slack_is_on_and_what_to_do():
     assert "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in slack_status({}, "5005")
     on = slack_status({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "5005")
     assert on.startswith("on") and "/webhooks/slack/webhook" in on
+
+
+def test_rasa_http_api_is_off_unless_authenticated():
+    from bot.ops.run import api_args, api_status
+
+    assert api_args({}) == [] and api_status({}).startswith("off")
+    assert api_args({"RASA_API_TOKEN": "t0k"}) == ["--enable-api", "--auth-token", "t0k"]
+    jwt_args = ["--enable-api", "--jwt-secret", "s", "--jwt-method", "HS256"]
+    assert api_args({"RASA_JWT_SECRET": "s"}) == jwt_args
+    assert api_status({"RASA_API_TOKEN": "t0k"}).startswith("on")

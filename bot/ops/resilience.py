@@ -1,0 +1,137 @@
+"""Failing safely inside the Rasa server: two changes to Rasa 3.6's behaviour.
+
+1. **The action server is down or failing.** Rasa logs the error, drops the action's
+   events and carries on: a medical question then gets no reply at all (the answer and
+   the disclaimer both come from the action server). Here a failed custom action is
+   replaced by one apology per turn, a plain bot message that needs no action server,
+   saying that the bot cannot look things up right now and to call 911 in an emergency.
+   Domain responses (the 911 message, the screening questions) still work, so an
+   emergency still gets the 911 message first and the form asks its question again.
+   A hung action server is given ``LES_ACTION_TIMEOUT_S`` seconds (default 20), not
+   Rasa's five minutes.
+
+2. **The conversation store is down.** Rasa wraps every tracker store in
+   ``FailSafeTrackerStore``, which on a database error carries on with an *empty*
+   conversation and saves it in memory only: the person gets answers from a blank
+   conversation (mid-screening, the questions start over) with HTTP 200, and the turn
+   never reaches the database. Here a store error aborts the turn with
+   :class:`StoreUnavailable`; the REST channel answers 503 and nothing half-done is
+   stored, so every turn answered with 200 is in the database, and the conversation
+   goes on where it was once the database is back.
+
+3. **A malformed socket.io request** (a long-polling POST with an empty ``sid``) makes
+   python-engineio 4.7.1 (pinned for Rasa 3.6) fail with a TypeError and Sanic answer
+   500. Any error inside engine.io's request handling now answers 400, as engine.io
+   does for the malformed requests it recognises.
+
+``install()`` applies all three, once, in the Rasa server process (the REST channel calls it
+when Rasa builds the channels from credentials.yml).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from bot.knowledge.messages import message
+
+logger = logging.getLogger(__name__)
+
+APOLOGY_KEY = "service_unavailable"
+ACTION_TIMEOUT_ENV = "LES_ACTION_TIMEOUT_S"
+DEFAULT_ACTION_TIMEOUT_S = 20
+_installed = False
+
+
+class StoreUnavailable(RuntimeError):
+    """The conversation store could not be read or written: the turn is not answered."""
+
+
+def apology_text() -> str:
+    return message(APOLOGY_KEY)
+
+
+def apologized_this_turn(events: Any) -> bool:
+    """Was the apology already sent since the person's latest message?"""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    text = apology_text()
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and event.text == text:
+            return True
+    return False
+
+
+def _install_action_fallback() -> None:
+    from rasa.core.actions import action as action_module
+    from rasa.shared.core.events import BotUttered
+
+    original_run = action_module.RemoteAction.run
+
+    async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
+        try:
+            return await original_run(self, output_channel, nlg, tracker, domain)
+        except action_module.ActionExecutionRejection:
+            raise  # a form's "I can't use this answer": Rasa's own, expected path
+        except Exception as error:  # any failure of the remote call
+            logger.error("custom action %r failed (%s); the person gets the apology",
+                         self.name(), error)
+            if apologized_this_turn(tracker.events):
+                return []
+            return [BotUttered(apology_text(), metadata={"les_fallback": "action_server"})]
+
+    run.__doc__ = original_run.__doc__
+    action_module.RemoteAction.run = run
+    timeout = float(os.environ.get(ACTION_TIMEOUT_ENV) or DEFAULT_ACTION_TIMEOUT_S)
+    action_module.DEFAULT_REQUEST_TIMEOUT = timeout
+
+
+def _install_strict_store() -> None:
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    def strict(name: str) -> None:
+        original = getattr(FailSafeTrackerStore, name)
+
+        async def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await getattr(self._tracker_store, name)(*args, **kwargs)
+            except Exception as error:
+                logger.error("conversation store error in %s: %s", name, error)
+                raise StoreUnavailable(f"the conversation store failed ({name})") from error
+
+        call.__doc__ = original.__doc__
+        setattr(FailSafeTrackerStore, name, call)
+
+    for name in ("retrieve", "retrieve_full_tracker", "save", "keys"):
+        strict(name)
+
+
+def _install_engineio_guard() -> None:
+    from engineio.asyncio_server import AsyncServer
+
+    original = AsyncServer.handle_request
+
+    async def handle_request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original(self, *args, **kwargs)
+        except Exception as error:
+            logger.warning("malformed socket.io request answered with 400: %r", error)
+            environ = self._async["translate_request"](*args, **kwargs)
+            return await self._make_response(self._bad_request("Bad request"), environ)
+
+    handle_request.__doc__ = original.__doc__
+    AsyncServer.handle_request = handle_request
+
+
+def install() -> None:
+    """Apply the three changes (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    _install_action_fallback()
+    _install_strict_store()
+    _install_engineio_guard()
+    _installed = True

@@ -1,0 +1,272 @@
+"""Real processes for the scale and fault tests: a private PostgreSQL and Redis, the action
+server, two Rasa servers sharing them, and HAProxy in front (deploy/haproxy/haproxy.cfg).
+
+Everything listens on 127.0.0.1, on free ports, and is started and stopped by the tests
+(the machine's own PostgreSQL and Redis services are never touched). Each process can be
+stopped, killed and started again on the same port, which is what the fault tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from bot import paths
+from tests import servers
+
+HAPROXY_CONFIG = paths.ROOT / "deploy" / "haproxy" / "haproxy.cfg"
+# A conversation's lock outlives a killed server by this long (Rasa's default is 60 s).
+LOCK_LIFETIME_S = "15"
+
+
+def _pg_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    if not found:
+        raise RuntimeError("PostgreSQL server binaries not found: run `make scale-deps`")
+    return found[-1].parent
+
+
+def _wait_port(port: int, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+@dataclass
+class Managed:
+    """A process that can be stopped, killed and started again with the same command."""
+
+    name: str
+    command: list[str]
+    log: Path
+    cwd: Path = paths.ROOT
+    env: dict[str, str] | None = None
+    user: str | None = None
+    popen: subprocess.Popen | None = None
+
+    def start(self) -> Managed:
+        command = ["runuser", "-u", self.user, "--", *self.command] if self.user else self.command
+        self.popen = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=self.log.open("ab"),
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def send(self, sig: int) -> None:
+        if self.running:
+            os.killpg(self.popen.pid, sig)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+        if not self.running:
+            return
+        self.send(sig)
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.send(signal.SIGKILL)
+            self.popen.wait()
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+
+@dataclass
+class Postgres(Managed):
+    port: int = 0
+    data: Path = Path()
+
+    @classmethod
+    def create(cls, workdir: Path) -> Postgres:
+        # directly under /tmp: the postgres user cannot enter pytest's private folders
+        data = Path(tempfile.mkdtemp(prefix="les-scale-pg-"))
+        shutil.chown(data, "postgres", "postgres")
+        data.chmod(0o700)
+        subprocess.run(["runuser", "-u", "postgres", "--", str(_pg_bin() / "initdb"), "-D", str(data),
+                        "-A", "trust", "-U", "postgres", "--no-sync"],
+                       check=True, capture_output=True)
+        port = servers.free_port()
+        command = [str(_pg_bin() / "postgres"), "-D", str(data), "-p", str(port), "-k", str(data),
+                   "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=100"]
+        return cls("postgres", command, workdir / "postgres.log", user="postgres", port=port, data=data)
+
+    def start(self) -> Postgres:
+        super().start()
+        _wait_port(self.port)
+        return self
+
+    def create_database(self, name: str) -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            psql = [str(_pg_bin() / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+            result = subprocess.run(["runuser", "-u", "postgres", "--", *psql, "-c",
+                                     f"CREATE DATABASE {name}"], capture_output=True, text=True)
+            if result.returncode == 0 or time.monotonic() > deadline:
+                return
+            time.sleep(0.5)
+
+    def restart(self, down_s: float = 3) -> None:
+        """Fast shutdown (SIGINT: open transactions are rolled back), a pause, start again."""
+        self.stop(signal.SIGINT)
+        time.sleep(down_s)
+        self.start()
+
+
+@dataclass
+class Redis(Managed):
+    port: int = 0
+
+    @classmethod
+    def create(cls, workdir: Path) -> Redis:
+        port = servers.free_port()
+        command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--dir", str(workdir)]
+        return cls("redis", command, workdir / "redis.log", port=port)
+
+    def start(self) -> Redis:
+        super().start()
+        _wait_port(self.port)
+        return self
+
+    def restart(self, down_s: float = 3) -> None:
+        self.stop(signal.SIGKILL)
+        time.sleep(down_s)
+        self.start()
+
+
+def _http_up(url: str, process: Managed, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.running:
+            raise RuntimeError(f"{process.name} exited:\n{process.log.read_text()[-3000:]}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise RuntimeError(f"{process.name} did not answer on {url}:\n{process.log.read_text()[-3000:]}")
+
+
+@dataclass
+class HttpServer(Managed):
+    port: int = 0
+    health: str = "/"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, wait: bool = True) -> HttpServer:
+        super().start()
+        if wait:
+            self.wait()
+        return self
+
+    def wait(self) -> None:
+        _http_up(self.url + self.health, self)
+
+
+@dataclass
+class Cluster:
+    workdir: Path
+    postgres: Postgres
+    redis: Redis
+    actions: HttpServer
+    rasa: list[HttpServer] = field(default_factory=list)
+    lb: HttpServer | None = None
+    db_url: str = ""
+
+    @property
+    def lb_url(self) -> str:
+        return self.lb.url
+
+    def stop(self) -> None:
+        for process in [self.lb, *self.rasa, self.actions, self.redis]:
+            if process:
+                process.stop()
+        self.postgres.stop(signal.SIGINT)
+        shutil.rmtree(self.postgres.data, ignore_errors=True)
+
+
+def endpoints(workdir: Path, action_url: str, pg_port: int, database: str, redis_port: int,
+              key_prefix: str) -> Path:
+    path = workdir / "endpoints-scale.yml"
+    path.write_text(f"""action_endpoint:
+  url: "{action_url}"
+  enable_selective_domain: true
+tracker_store:
+  type: SQL
+  dialect: "postgresql"
+  url: "127.0.0.1"
+  port: {pg_port}
+  username: "postgres"
+  db: "{database}"
+lock_store:
+  type: bot.ops.lock_store.AtomicRedisLockStore
+  url: "127.0.0.1"
+  port: {redis_port}
+  db: 0
+  key_prefix: "{key_prefix}"
+""")
+    return path
+
+
+def rasa_server(index: int, workdir: Path, model: Path, endpoints_file: Path, port: int | None = None,
+                extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> HttpServer:
+    port = port or servers.free_port()
+    command = [str(servers.BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+               "--endpoints", str(endpoints_file), "--credentials", str(paths.ROOT / "credentials.yml"),
+               *(extra_args or [])]
+    process_env = servers._env(TICKET_LOCK_LIFETIME=LOCK_LIFETIME_S, **(env or {}))
+    return HttpServer(f"rasa{index}", command, workdir / f"rasa{index}.log", env=process_env, port=port)
+
+
+def haproxy(workdir: Path, rasa: list[HttpServer]) -> HttpServer:
+    port = servers.free_port()
+    env = {**os.environ, "LB_BIND": f"127.0.0.1:{port}", "RASA1": f"127.0.0.1:{rasa[0].port}",
+           "RASA2": f"127.0.0.1:{rasa[1].port}"}
+    haproxy_bin = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    return HttpServer("haproxy", [haproxy_bin, "-db", "-f", str(HAPROXY_CONFIG)], workdir / "haproxy.log",
+                      env=env, port=port, health="/webhooks/rest/")
+
+
+def start_cluster(workdir: Path, model: Path) -> Cluster:
+    postgres = Postgres.create(workdir).start()
+    database = "les_scale"
+    postgres.create_database(database)
+    redis = Redis.create(workdir).start()
+    actions_port = servers.free_port()
+    actions = HttpServer("actions", [str(servers.BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                                     "--port", str(actions_port)], workdir / "actions.log",
+                         env=servers._env(), port=actions_port, health="/health")
+    cluster = Cluster(workdir, postgres, redis, actions)
+    try:
+        actions.start()
+        endpoints_file = endpoints(workdir, f"{actions.url}/webhook", postgres.port, database, redis.port,
+                                   f"scale{os.getpid()}")
+        cluster.rasa = [rasa_server(i + 1, workdir, model, endpoints_file) for i in range(2)]
+        for server in cluster.rasa:
+            server.start(wait=False)
+        for server in cluster.rasa:
+            server.wait()
+        cluster.lb = haproxy(workdir, cluster.rasa).start()
+        cluster.db_url = f"postgresql://postgres@127.0.0.1:{postgres.port}/{database}"
+        return cluster
+    except Exception:
+        cluster.stop()
+        raise

@@ -1,0 +1,35 @@
+"""The cluster the scale tests share: started once, stopped at the end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.scale.cluster import Cluster, start_cluster
+
+
+@pytest.fixture(scope="session")
+def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    workdir = tmp_path_factory.mktemp("cluster")
+    running = start_cluster(workdir, model_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def store(cluster: Cluster):
+    """events(sender) -> the conversation's events as stored in PostgreSQL, in order."""
+    engine = sa.create_engine(cluster.db_url, pool_pre_ping=True)
+
+    def events(sender: str) -> list[dict]:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("select data from events where sender_id = :s order by id"),
+                                      {"s": sender}).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    yield events
+    engine.dispose()

@@ -1,0 +1,68 @@
+"""Failing safely: the apology when the action server fails, strict conversation-store errors."""
+
+import asyncio
+
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.ops import resilience
+from tests.servers import free_port
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed():
+    resilience.install()
+
+
+def tracker(*events):
+    return DialogueStateTracker.from_events("someone", [ActionExecuted("action_listen"), *events])
+
+
+def run(action, tracker_):
+    return asyncio.run(action.run(None, None, tracker_, Domain.empty()))
+
+
+def dead_action():
+    return RemoteAction("action_answer", EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
+
+
+def test_a_failed_action_becomes_one_apology_per_turn():
+    events = run(dead_action(), tracker(UserUttered("what is ivig")))
+    assert [type(e) for e in events] == [BotUttered]
+    assert events[0].text == resilience.apology_text() and "911" in events[0].text
+    again = tracker(UserUttered("what is ivig"), ActionExecuted("action_answer"), events[0])
+    assert run(dead_action(), again) == []
+    next_turn = tracker(UserUttered("what is ivig"), events[0], UserUttered("and plasma exchange"))
+    assert len(run(dead_action(), next_turn)) == 1
+
+
+def test_the_apology_needs_no_action_server_and_names_the_way_forward():
+    text = resilience.apology_text()
+    assert "try again" in text and "provider" in text
+
+
+class BrokenStore(InMemoryTrackerStore):
+    async def retrieve(self, sender_id):
+        raise ConnectionError("database is down")
+
+    async def save(self, tracker):
+        raise ConnectionError("database is down")
+
+
+def test_store_errors_abort_the_turn_instead_of_starting_an_empty_conversation():
+    store = FailSafeTrackerStore(BrokenStore(Domain.empty()))
+    with pytest.raises(resilience.StoreUnavailable):
+        asyncio.run(store.retrieve("someone"))
+    with pytest.raises(resilience.StoreUnavailable):
+        asyncio.run(store.save(tracker()))
+
+
+def test_a_working_store_is_unchanged():
+    store = FailSafeTrackerStore(InMemoryTrackerStore(Domain.empty()))
+    asyncio.run(store.save(tracker(UserUttered("hi"))))
+    assert asyncio.run(store.retrieve("someone")).latest_message.text == "hi"
