@@ -8,6 +8,7 @@ every reply, in order, no turn running into another)."""
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -114,7 +115,7 @@ def test_socketio_through_haproxy_sticks_to_one_server(cluster):
     sio = SocketClient(cluster.lb_url)
     received: list[str] = []
     try:
-        session = "sio-" + Conversation().sender
+        session = uuid.uuid4().hex  # the widget's token format: 32 hex digits
         for text in ["what is ivig", "how is it treated", "my dad cant breathe", "what are the symptoms"]:
             replies = sio.ask(session, text, until=lambda r: is_disclaimer(r[-1]) or is_emergency(r[0]))
             received += replies
