@@ -11,7 +11,9 @@ root) is used, so ``make run`` works with nothing configured::
       db: build/conversations.db
 
 SQLite is switched to write-ahead logging so the console can read while Rasa
-writes without either seeing "database is locked".
+writes without either seeing "database is locked", and its connections are pooled
+(SQLAlchemy 1.4 opens and closes a new SQLite connection per session by default).
+Trackers are kept between messages as ``bot.ops.tracker_cache`` describes.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
+from bot.ops.tracker_cache import CachedSQLTrackerStore
 from bot.review.config import database_url
 
 
-class EnvSQLTrackerStore(SQLTrackerStore):
+class EnvSQLTrackerStore(CachedSQLTrackerStore):
     """SQLTrackerStore whose URL comes from LES_TRACKER_DB_URL (default: SQLite file)."""
 
     def __init__(self, domain: Any = None, host: str | None = None, db: str = "build/conversations.db",
@@ -37,9 +42,17 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             kwargs.pop(unused, None)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            if self.engine.url.database not in (None, "", ":memory:"):  # a file: pool it
+                self._pool_sqlite(url)
             event.listen(self.engine, "connect", _sqlite_wal)
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+    def _pool_sqlite(self, url: str) -> None:
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=QueuePool, pool_size=2, max_overflow=4,
+                                       connect_args={"check_same_thread": False})
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
