@@ -108,7 +108,7 @@ def run(messages: int, concurrency: int, say: Callable[[str], None], target: str
         say(f"profile: the action server's call tree (startup included) in {actions_profile}")
         return 0
     session = profiler.last_session
-    tree = ConsoleRenderer(time="percent_of_total", short_mode=False).render(session)
+    tree = ConsoleRenderer(time="percent_of_total", short_mode=False, show_all=True).render(session)
     flat = ConsoleRenderer(flat=True, time="percent_of_total").render(session)
     text_path = report.REPORTS / f"profile-{stamp}.txt"
     text_path.write_text(f"# flat: own time per function\n{flat}\n# call tree\n{tree}")

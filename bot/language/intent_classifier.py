@@ -3,12 +3,18 @@
 Rasa 3.6 fixes sklearn's ``C`` at 1.0, which over-regularises sparse n-gram features
 on a data set of our size: the probabilities spread thin and too many questions
 fall below the fallback threshold. ``C`` is set from the component config.
+
+When loaded, the weights are stored column-major: sklearn multiplies the sparse
+features by the transposed weights, which scipy needs contiguous, so row-major weights
+were copied whole (features x intents) for every message. Same numbers, no copy.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -37,3 +43,13 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
             tol=self.config["tol"],
             random_state=self.config["random_state"],
         )
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LogisticRegressionClassifier:
+        """Rasa's load, with the weights laid out for the per-message product."""
+        component = super().load(config, model_storage, resource, execution_context, **kwargs)
+        clf = getattr(component, "clf", None)
+        if getattr(clf, "coef_", None) is not None:
+            clf.coef_ = np.asfortranarray(clf.coef_)
+        return component

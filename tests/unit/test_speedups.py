@@ -46,3 +46,47 @@ def test_sqlite_conversation_stores_use_the_write_ahead_log(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def _full_schema_passes(reply) -> bool:
+    from jsonschema import Draft202012Validator, validators
+
+    spec = RemoteAction.action_response_format_spec()
+    return validators.validator_for(spec, default=Draft202012Validator)(spec).is_valid(reply)
+
+
+EVENT_REPLIES = [
+    {"event": "slot", "name": "sx_legs", "value": "yes"},
+    {"event": "slot", "value": "yes"},  # no name: invalid
+    {"event": "bot", "text": "hi", "data": {}, "metadata": {}},
+    {"event": "bot", "text": 5},
+    {"event": "followup", "name": "action_answer"},
+    {"event": "active_loop", "name": None},
+    {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0},
+                                                  "entities": [{"entity": "symptom", "value": "x"}]}},
+    {"event": "user", "parse_data": {"entities": [{"value": "no entity name"}]}},
+    {"event": "made_up"}, {"event": 7}, {"no_event": 1}, "not an object", None,
+    {"event": "restart", "timestamp": "yesterday"},
+]
+
+
+@pytest.mark.parametrize("events", [[e] for e in EVENT_REPLIES] + [EVENT_REPLIES[:3], EVENT_REPLIES[4:7]])
+def test_the_quick_event_check_agrees_with_the_full_schema(events):
+    reply = {"events": events, "responses": []}
+    action = RemoteAction("action_answer", None)
+    if _full_schema_passes(reply):
+        assert action._validate_action_result(reply)
+    else:
+        with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+            action._validate_action_result(reply)
+
+
+def test_the_quick_check_decides_valid_replies_itself():
+    from jsonschema import validators
+
+    spec = RemoteAction.action_response_format_spec()
+    quick = speedups._quick_reply_check(spec, validators.validator_for(spec))
+    assert quick is not None
+    assert quick({"events": [EVENT_REPLIES[0], EVENT_REPLIES[2]], "responses": [{"text": "hi"}]})
+    assert not quick({"events": [EVENT_REPLIES[1]]})
+    assert not quick({"events": [{"event": "made_up"}]})
