@@ -90,3 +90,22 @@ def test_the_quick_check_decides_valid_replies_itself():
     assert quick({"events": [EVENT_REPLIES[0], EVENT_REPLIES[2]], "responses": [{"text": "hi"}]})
     assert not quick({"events": [EVENT_REPLIES[1]]})
     assert not quick({"events": [{"event": "made_up"}]})
+
+
+@pytest.mark.parametrize("value", [
+    {"a": "é/\u2028x", "b": [1.1, 2.5e-10, 0.1 + 0.2, True, None], "c": {"1": 2}},
+    {"confidence": float("nan")}, [float("inf")], "plain", 12345678901234567890,
+])
+def test_fast_json_writes_the_same_values(value):
+    import json
+
+    from bot.ops import fast_json
+
+    assert fast_json.dumps(value).replace(" ", "") == json.dumps(value).replace(" ", "")
+
+
+def test_fast_json_refuses_what_json_refuses():
+    from bot.ops import fast_json
+
+    with pytest.raises(TypeError):
+        fast_json.dumps({"x": object()})
