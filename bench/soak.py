@@ -52,12 +52,17 @@ def run(minutes: float, concurrency: int, interval_s: float, say: Callable[[str]
         if s.problem:
             problems[s.problem] = problems.get(s.problem, 0) + 1
     first, last = rows[0] if rows else {}, rows[-1] if rows else {}
+    # The first minutes fill the per-server conversation cache (LES_TRACKER_CACHE); growth
+    # that goes on in the second half is what a leak looks like.
+    middle = rows[len(rows) // 2] if rows else {}
     lines = [f"# Soak {started}", "",
              f"{minutes:g} min, {concurrency} conversations, closed loop, our bot (REST). Machine: "
              f"{report.machine()['cpu']}, load average after {[round(x, 2) for x in os.getloadavg()]}.",
              f"Messages: {len(samples)}; errors: {sum(problems.values())} {problems or ''}; "
              f"Rasa server memory {first.get('rasa_mb')} -> {last.get('rasa_mb')} MB, action server "
-             f"{first.get('actions_mb')} -> {last.get('actions_mb')} MB (first -> last interval).", "",
+             f"{first.get('actions_mb')} -> {last.get('actions_mb')} MB (first -> last interval); "
+             f"second half: Rasa server {middle.get('rasa_mb')} -> {last.get('rasa_mb')} MB, action "
+             f"server {middle.get('actions_mb')} -> {last.get('actions_mb')} MB.", "",
              "| elapsed s | messages | msg/s | p95 ms | errors | Rasa MB | actions MB |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['elapsed_s']} | {r['messages']} | {r['messages_per_s']} | {r['p95_ms']} | {r['errors']} "

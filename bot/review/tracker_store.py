@@ -4,7 +4,9 @@ Rasa substitutes ``${VAR}`` in endpoints.yml only in unquoted values and refuses
 start when the variable is unset, so a URL there would make PostgreSQL mandatory.
 This subclass reads ``LES_TRACKER_DB_URL`` itself: set, it is the database (SQLite
 or PostgreSQL); unset, the ``db`` file from endpoints.yml (anchored at the repo
-root) is used, so ``make run`` works with nothing configured::
+root) is used, so ``make run`` works with nothing configured. With no variable and
+a ``dialect`` other than sqlite, Rasa's own SQL keys are used as Rasa uses them
+(``deploy/endpoints.yml``)::
 
     tracker_store:
       type: bot.review.tracker_store.EnvSQLTrackerStore
@@ -18,6 +20,7 @@ Trackers are kept between messages as ``bot.ops.tracker_cache`` describes.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +30,23 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.ops.tracker_cache import CachedSQLTrackerStore
-from bot.review.config import database_url
+from bot.review.config import DB_URL_ENV, database_url
 
 
 class EnvSQLTrackerStore(CachedSQLTrackerStore):
     """SQLTrackerStore whose URL comes from LES_TRACKER_DB_URL (default: SQLite file)."""
 
     def __init__(self, domain: Any = None, host: str | None = None, db: str = "build/conversations.db",
-                 event_broker: Any = None, **kwargs: Any) -> None:
+                 event_broker: Any = None, dialect: str = "sqlite", **kwargs: Any) -> None:
+        if dialect != "sqlite" and not os.environ.get(DB_URL_ENV, "").strip():
+            # Rasa's own keys (dialect, url, port, username, ...), as deploy/endpoints.yml has them
+            super().__init__(domain=domain, dialect=dialect, host=host, db=db,
+                             event_broker=event_broker, **kwargs)
+            return
         url = database_url(db)
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        for unused in ("dialect", "port", "username", "password", "login_db", "query"):
+        for unused in ("port", "username", "password", "login_db", "query"):
             kwargs.pop(unused, None)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":

@@ -210,7 +210,7 @@ def endpoints(workdir: Path, action_url: str, pg_port: int, database: str, redis
   url: "{action_url}"
   enable_selective_domain: true
 tracker_store:
-  type: SQL
+  type: bot.review.tracker_store.EnvSQLTrackerStore
   dialect: "postgresql"
   url: "127.0.0.1"
   port: {pg_port}

@@ -31,6 +31,7 @@ def test_deploy_endpoints_use_postgres_and_the_atomic_lock_store(monkeypatch, cl
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(DEPLOY / "endpoints.yml")
     assert endpoints.tracker_store.kwargs["dialect"] == "postgresql"
+    assert endpoints.tracker_store.type == "bot.review.tracker_store.EnvSQLTrackerStore"
     store = LockStore.create(endpoints.lock_store)
     assert isinstance(store, AtomicRedisLockStore) and store.red.ping()
 
@@ -43,6 +44,8 @@ def test_compose_and_helm_values_name_the_same_pieces():
     assert values["replicaCount"] == 2
     assert values["applicationSettings"]["endpoints"]["lockStore"]["type"] == \
         "bot.ops.lock_store.AtomicRedisLockStore"
+    assert values["applicationSettings"]["endpoints"]["trackerStore"]["type"] == \
+        "bot.review.tracker_store.EnvSQLTrackerStore"
     assert values["applicationSettings"]["enableAPI"] is False
     shipped = yaml.safe_load((paths.ROOT / "credentials.yml").read_text())
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
