@@ -148,7 +148,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         logger.debug("stored %d new events of %s", len(rows), tracker.sender_id)
 
         _mark(tracker, last_id)
-        self._keep(tracker, new)
+        self._keep(tracker)
 
     def _row(self, sender_id: str, event: Event) -> Any:
         data = event.as_dict()
@@ -161,13 +161,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             data=fast_json.dumps(data),
         )
 
-    def _keep(self, tracker: DialogueStateTracker, new: Sequence[Event]) -> None:
+    def _keep(self, tracker: DialogueStateTracker) -> None:
         # A reload starts at the conversation's latest session start; a tracker holding a
         # session start anywhere but first (a new conversation, an expired session) holds
         # events a reload leaves out, so its next message loads from the store instead.
-        first_new = len(tracker.events) - len(new)
-        if self.cache_size == 0 or any(isinstance(event, SessionStarted) and first_new + offset > 0
-                                       for offset, event in enumerate(new)):
+        if self.cache_size == 0 or any(isinstance(event, SessionStarted)
+                                       for event in islice(tracker.events, 1, None)):
             self._cache.pop(tracker.sender_id, None)
             return
         self._cache[tracker.sender_id] = tracker

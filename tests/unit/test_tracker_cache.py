@@ -183,3 +183,18 @@ def test_the_event_broker_gets_each_new_event_once(db, domain):
     texts = [e.get("text") for e in broker.published if e["event"] == "user"]
     assert texts == ["first", "second"]
     assert all(e["sender_id"] == "i" for e in broker.published)
+
+
+def test_a_tracker_holding_an_earlier_session_stays_out_after_later_saves(db, domain):
+    store = EnvSQLTrackerStore(domain=domain)
+    tracker = run(store.get_or_create_tracker("j"))  # saved: [action_listen]
+    for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+    run(store.save(tracker))  # the session start, as Rasa saves it before the turn
+    turn(tracker, "first")
+    run(store.save(tracker))  # the turn: nothing new about sessions, still not reusable
+    again = run(store.retrieve("j"))
+    assert again is not tracker
+    assert isinstance(again.events[0], SessionStarted)
+    assert event_dicts(again) == event_dicts(tracker)[2:]  # from the session start on
