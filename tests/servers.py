@@ -7,14 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
 from bot import paths
 from bot.ops.env import process_env
+from bot.ops.wait import wait_until_up
 
 BIN = Path(sys.executable).parent
 
@@ -26,16 +24,7 @@ def free_port() -> int:
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: process exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up:\n{log.read_text()[-3000:]}")
+    wait_until_up(url, lambda: process.poll() is None, url, log, timeout, log_tail_chars=3000)
 
 
 @dataclass

@@ -24,30 +24,16 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bot import paths
 from bot.channels.slack_settings import WEBHOOK_PATH, SlackSettings
 from bot.ops import envfile
 from bot.ops.env import process_env
+from bot.ops.wait import wait_until_up
 
 LOGS = paths.BUILD / "logs"
 STARTUP_TIMEOUT_S = 240
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with code {process.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    raise RuntimeError(f"{name} did not answer on {url} within {STARTUP_TIMEOUT_S}s; see {log}")
 
 
 def slack_status(env: dict[str, str], rasa_port: str) -> str:
@@ -140,14 +126,17 @@ def main(argv: list[str] | None = None) -> int:
                                         "--credentials", args.credentials, "--cors", "*",
                                         *api_args(env)], env)
         processes.append(rasa)
-        _wait_until_up(f"http://localhost:{actions_port}/health", actions, "action server", actions_log)
-        _wait_until_up(f"http://localhost:{rasa_port}/", rasa, "Rasa server", rasa_log)
+        wait_until_up(f"http://localhost:{actions_port}/health", lambda: actions.poll() is None,
+                      "action server", actions_log, STARTUP_TIMEOUT_S)
+        wait_until_up(f"http://localhost:{rasa_port}/", lambda: rasa.poll() is None, "Rasa server",
+                      rasa_log, STARTUP_TIMEOUT_S)
         # After Rasa, so that Rasa has created the events table the console reads.
         print("starting the review console ...", flush=True)
         console, console_log = start("console", [str(bin_dir / "python"), "-m", "bot.review.serve",
                                                  "--port", console_port], env)
         processes.append(console)
-        _wait_until_up(f"http://localhost:{console_port}/healthz", console, "review console", console_log)
+        wait_until_up(f"http://localhost:{console_port}/healthz", lambda: console.poll() is None,
+                      "review console", console_log, STARTUP_TIMEOUT_S)
         print(f"""
 The LES bot is running.
   Web widget: http://localhost:{rasa_port}/widget/  (demo page; open it in a browser)

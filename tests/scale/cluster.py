@@ -17,9 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 from bot import paths
+from bot.ops.wait import wait_until_up
 from tests import servers
 
 HAPROXY_CONFIG = paths.ROOT / "deploy" / "haproxy" / "haproxy.cfg"
@@ -150,16 +149,8 @@ class Redis(Managed):
 
 
 def _http_up(url: str, process: Managed, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not process.running:
-            raise RuntimeError(f"{process.name} exited:\n{process.log.read_text()[-3000:]}")
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.3)
-    raise RuntimeError(f"{process.name} did not answer on {url}:\n{process.log.read_text()[-3000:]}")
+    wait_until_up(url, lambda: process.running, process.name, process.log, timeout, interval_s=0.3,
+                  log_tail_chars=3000)
 
 
 @dataclass
