@@ -18,7 +18,10 @@ events (``session_request`` -> ``session_confirm``, ``user_uttered``,
   that opened none is not heard.
 - **Same input checks as REST.** Control characters removed, an empty message
   answered with a hint, a message over ``max_message_chars`` cut with a note,
-  client metadata not written into the tracker.
+  client metadata not written into the tracker, and at most
+  ``max_messages_per_minute`` messages per conversation and per socket (a socket
+  cannot escape by opening new conversations). A message over the limit is not
+  handled; the widget is told once per burst how long to wait, with the 911 line.
 
 Configured in credentials.yml as ``bot.channels.widget_socket.WidgetSocketInput``;
 its name stays ``socketio`` so events keep ``input_channel: socketio``.
@@ -27,6 +30,7 @@ its name stays ``socketio`` so events keep ``input_channel: socketio``.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from collections.abc import Awaitable, Callable
@@ -40,7 +44,13 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import session_ids
-from bot.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, clean_text, long_message_note
+from bot.channels.rest import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_MAX_MESSAGES_PER_MINUTE,
+    RateLimiter,
+    clean_text,
+    long_message_note,
+)
 from bot.knowledge.messages import message as bot_message
 
 logger = logging.getLogger(__name__)
@@ -106,6 +116,8 @@ class WidgetSocketInput(InputChannel):
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             max_message_chars=int(credentials.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS),
             origins=allowed_origins(os.environ.get(ORIGINS_ENV)),
+            max_messages_per_minute=int(credentials.get("max_messages_per_minute",
+                                                        DEFAULT_MAX_MESSAGES_PER_MINUTE)),
         )
 
     def __init__(
@@ -115,6 +127,7 @@ class WidgetSocketInput(InputChannel):
         socketio_path: str = "/socket.io",
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         origins: list[str] | str | None = None,
+        max_messages_per_minute: int = DEFAULT_MAX_MESSAGES_PER_MINUTE,
     ) -> None:
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
@@ -123,6 +136,22 @@ class WidgetSocketInput(InputChannel):
         self.origins = origins
         self.sio: AsyncServer | None = None
         self.conversations: dict[str, str] = {}  # socket id -> conversation id
+        self.rate_limiter = RateLimiter(max_messages_per_minute)
+        self._told_to_wait: dict[str, float] = {}  # conversation -> until when it was told
+
+    def _wait_s(self, sid: str, conversation: str) -> float:
+        """0 if the socket may send now (counted), else how long its sender should wait."""
+        return self.rate_limiter.retry_after(f"conversation:{conversation}") \
+            or self.rate_limiter.retry_after(f"socket:{sid}")
+
+    def _should_tell(self, conversation: str, wait_s: float) -> bool:
+        """Tell a flooding conversation once per burst, not once per message."""
+        now = self.rate_limiter.clock()
+        if self._told_to_wait.get(conversation, 0.0) > now:
+            return False
+        self._told_to_wait = {c: t for c, t in self._told_to_wait.items() if t > now}
+        self._told_to_wait[conversation] = now + wait_s
+        return True
 
     def get_output_channel(self) -> OutputChannel | None:
         """Output for messages Rasa sends outside a turn (e.g. reminders)."""
@@ -174,6 +203,14 @@ class WidgetSocketInput(InputChannel):
                 return
             text, original_length = checked
             output = SocketIOOutput(sio, self.bot_message_evt)
+            wait_s = self._wait_s(sid, conversation)
+            if wait_s:
+                logger.warning("socket %s (conversation %s) is over its message limit", sid, conversation)
+                if self._should_tell(conversation, wait_s):
+                    seconds = str(max(1, math.ceil(wait_s)))
+                    notice = bot_message("too_many_messages", seconds=seconds)
+                    await output.send_text_message(conversation, notice)
+                return
             if not text.strip():
                 await output.send_text_message(conversation, bot_message("empty_message"))
                 return

@@ -175,3 +175,28 @@ def test_widget_assets(bot_url, path, status, kind):
     if kind == "text/html":
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         assert 'src="/widget/les-widget.js"' in response.text
+
+
+def test_a_socket_sending_too_fast_is_told_to_wait_once_and_others_go_on(bot_url):
+    async def scenario():
+        async with Client(bot_url) as fast, Client(bot_url) as other:
+            await fast.open(token())
+            for _ in range(60):  # the limit in credentials.yml: 60 per minute
+                await fast.say(" ")
+            await fast.until(lambda: len(fast.texts()) == 60)
+            assert all("didn't get any text" in t for t in fast.texts())
+            await fast.say("what is ivig")
+            await fast.until(lambda: len(fast.texts()) == 61)
+            assert "faster than I can read" in fast.texts()[-1] and "911" in fast.texts()[-1]
+            await fast.say("what is ivig")
+            await asyncio.sleep(QUIET_S)
+            assert len(fast.texts()) == 61  # still over the limit: not handled, told once already
+            await fast.sio.emit("session_request", {"session_id": token()})  # same socket, new conversation
+            await fast.until(lambda: [e for e, _ in fast.events].count("session_confirm") == 2)
+            await fast.say("what is ivig")
+            await fast.until(lambda: len(fast.texts()) == 62)
+            assert "faster than I can read" in fast.texts()[-1]  # the socket is still over its limit
+            await other.open(token())
+            await other.say("what is ivig")
+            await other.until(lambda: any("immunoglobulin" in t for t in other.texts()))
+    run(scenario())

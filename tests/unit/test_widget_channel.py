@@ -44,3 +44,12 @@ def test_allowed_origins(value, expected):
 def test_allowed_origins_refuses_what_is_not_an_origin(value):
     with pytest.raises(ValueError, match="WIDGET_ALLOWED_ORIGINS"):
         allowed_origins(value)
+
+
+def test_the_socket_rate_limit_comes_from_credentials():
+    from bot.channels.rest import DEFAULT_MAX_MESSAGES_PER_MINUTE
+    from bot.channels.widget_socket import WidgetSocketInput
+
+    assert WidgetSocketInput.from_credentials({"max_messages_per_minute": 5}).rate_limiter.limit == 5
+    assert WidgetSocketInput.from_credentials({"max_messages_per_minute": 0}).rate_limiter.limit == 0
+    assert WidgetSocketInput.from_credentials(None).rate_limiter.limit == DEFAULT_MAX_MESSAGES_PER_MINUTE
