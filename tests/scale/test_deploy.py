@@ -49,4 +49,6 @@ def test_compose_and_helm_values_name_the_same_pieces():
     assert values["applicationSettings"]["enableAPI"] is False
     shipped = yaml.safe_load((paths.ROOT / "credentials.yml").read_text())
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
-    assert channels["bot.channels.rest.CheckedRestInput"] == shipped["bot.channels.rest.CheckedRestInput"]
+    for channel in ("bot.channels.rest.CheckedRestInput", "bot.channels.widget_socket.WidgetSocketInput"):
+        assert channels[channel] == shipped[channel], channel
+    assert "socketio" not in channels  # Rasa's own socket channel has none of the widget's checks
