@@ -1,12 +1,12 @@
-"""JSON text for the two hot paths that write it per message: action calls and stored events.
+"""JSON text for the request body of every custom action call.
 
-Rasa serialises the tracker for every custom action call and every new event for the
-conversation store with the standard library's encoder (about 8 % of the server's
-time in ``make profile``). ujson (already installed with Sanic, pinned in
-requirements.txt) writes the same JSON values about three times faster. Anything it
-refuses or writes differently in kind (NaN and infinities, which the standard library
-writes as non-standard tokens) goes to the standard library, so the result and the
-errors stay what they were.
+Rasa serialises the whole tracker for every custom action call with the standard
+library's encoder (about 5 % of the server's time in ``make profile``). ujson
+(already installed with Sanic, pinned in requirements.txt) writes the same JSON values
+about three times faster. Anything it refuses or writes differently in kind (NaN and
+infinities, which the standard library writes as non-standard tokens) goes to the
+standard library, so the values and the errors stay what they were. Stored events keep
+the standard library's exact text, as Rasa writes it: other tools may read the table.
 """
 
 from __future__ import annotations

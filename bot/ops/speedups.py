@@ -12,8 +12,8 @@
   store: a conversation of 200 events costs 200 walks per message. The lookup is now a
   dictionary, rebuilt when a type is not found (a class imported later).
 
-- **JSON for action calls and stored events** is written with ujson
-  (``bot.ops.fast_json``): the same JSON, about three times faster.
+- **JSON for action calls** is written with ujson (``bot.ops.fast_json``): the same
+  JSON values, about three times faster.
 - **SQLite commits** (the default conversation store) wrote a rollback journal and
   synced three times per turn; in write-ahead-log mode a commit is one append and one
   sync (``synchronous=FULL``: a committed turn survives a power cut too), and readers

@@ -40,8 +40,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import func
 
-from bot.ops import fast_json
-
 logger = logging.getLogger(__name__)
 
 DEFAULT_SIZE = 256
@@ -158,7 +156,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             timestamp=data.get("timestamp"),
             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             action_name=data.get("name"),
-            data=fast_json.dumps(data),
+            data=json.dumps(data),  # byte for byte what Rasa stores
         )
 
     def _keep(self, tracker: DialogueStateTracker) -> None:

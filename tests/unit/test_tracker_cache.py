@@ -198,3 +198,15 @@ def test_a_tracker_holding_an_earlier_session_stays_out_after_later_saves(db, do
     assert again is not tracker
     assert isinstance(again.events[0], SessionStarted)
     assert event_dicts(again) == event_dicts(tracker)[2:]  # from the session start on
+
+
+def test_stored_rows_are_byte_for_byte_what_rasa_stores(db, domain):
+    store = EnvSQLTrackerStore(domain=domain)
+    tracker = started(store, "k")
+    turn(tracker, "second")
+    run(store.save(tracker))
+    with store.session_scope() as session:
+        rows = session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == "k") \
+            .order_by(store.SQLEvent.id).all()
+        stored = [(row.type_name, row.data) for row in rows]
+    assert stored[-4:] == [(e.type_name, json.dumps(e.as_dict())) for e in list(tracker.events)[-4:]]
