@@ -11,14 +11,12 @@
   ``inspect.isabstract`` on each) for every event read back from the conversation
   store: a conversation of 200 events costs 200 walks per message. The lookup is now a
   dictionary, rebuilt when a type is not found (a class imported later).
-
 - **JSON for action calls** is written with ujson (``bot.ops.fast_json``): the same
   JSON values, about three times faster.
 - **SQLite commits** (the default conversation store) wrote a rollback journal and
   synced three times per turn; in write-ahead-log mode a commit is one append and one
   sync (``synchronous=FULL``: a committed turn survives a power cut too), and readers
   such as the review console no longer block the bot's writes.
-
 - **The events that count** (``applied_events``) are extended as events arrive instead
   of being folded again from the first event each time (``bot.ops.applied_events``).
 - **The policies' state history** (``states_for_tracker_history``) is continued from

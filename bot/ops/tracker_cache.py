@@ -29,7 +29,6 @@ import json
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -128,10 +127,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events (found from its mark, else as Rasa finds them)."""
         mark = stored_mark(tracker)
-        new: Sequence[Event] | None = (
+        new: list[Event] | None = (
             list(islice(tracker.events, mark.count, None)) if mark is not None else None)
         if new is not None and self.event_broker is not None:
-            await self._stream_new_events(self.event_broker, list(new), tracker.sender_id)
+            await self._stream_new_events(self.event_broker, new, tracker.sender_id)
         elif new is None:
             await self.stream_events(tracker)
 
