@@ -115,6 +115,15 @@ def _start(name: str, args: list[str], cwd: Path, env: dict[str, str], workdir: 
 
 
 def _wait_for_first_answer(stack: Stack, started: float) -> None:
+    """Wait for the stack's first reply; on failure stop its servers before raising."""
+    try:
+        _poll_first_answer(stack, started)
+    except Exception:
+        stack.stop()
+        raise
+
+
+def _poll_first_answer(stack: Stack, started: float) -> None:
     deadline = started + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         for server in stack.servers.values():
@@ -158,11 +167,7 @@ def start_ours(model: Path, workdir: Path, extra_env: dict[str, str] | None = No
                                                  "--port", str(rasa_port), "--endpoints", str(endpoints),
                                                  "--credentials", str(paths.ROOT / "credentials.yml")],
                                    paths.ROOT, env, workdir)
-    try:
-        _wait_for_first_answer(stack, started)
-    except Exception:
-        stack.stop()
-        raise
+    _wait_for_first_answer(stack, started)
     return stack
 
 
@@ -172,11 +177,7 @@ def start_baseline(project: Path, model: Path, workdir: Path) -> Stack:
     started = time.monotonic()
     stack.servers["rasa"] = _start("rasa-baseline", [str(BIN / "rasa"), "run", "--model", str(model),
                                                      "--port", str(rasa_port)], project, _env(), workdir)
-    try:
-        _wait_for_first_answer(stack, started)
-    except Exception:
-        stack.stop()
-        raise
+    _wait_for_first_answer(stack, started)
     return stack
 
 
