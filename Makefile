@@ -13,6 +13,7 @@ export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 
 PIPELINE := build/spacy/les_en/meta.json
 PIPELINE_INPUTS := $(wildcard bot/language/*.py) data/lexicon/concepts.yml bot/safety/red_flags.yml
+DRUG_NAMES := build/drug_names.txt
 WIDGET := build/widget/les-widget.js
 NODE_MODULES := widget/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -56,9 +57,13 @@ lock: | $(VENV)/bin/activate
 $(PIPELINE): $(VENV)/.installed $(PIPELINE_INPUTS)
 	$(PY) -m bot.language.pipeline
 
-pipeline: $(PIPELINE)
+# Medicine names for the relevance gate, from the drug-named-entity-recognition wheel.
+$(DRUG_NAMES): $(VENV)/.installed bot/language/drug_names.py
+	$(PY) -m bot.language.drug_names
 
-train: $(PIPELINE)
+pipeline: $(PIPELINE) $(DRUG_NAMES)
+
+train: $(PIPELINE) $(DRUG_NAMES)
 	@$(PY) -m bot.ops.train >/dev/null
 
 # The web widget: npm packages pinned by widget/package-lock.json, bundled by esbuild.
@@ -92,7 +97,7 @@ lint: install
 validate: install
 	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
 
-unit: $(PIPELINE)
+unit: $(PIPELINE) $(DRUG_NAMES)
 	$(PY) -m pytest -q tests/unit
 
 integration: train widget chromium

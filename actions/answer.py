@@ -12,12 +12,14 @@ from actions import latest
 from bot.knowledge.answer import answer
 from bot.knowledge.messages import message
 
-_LEADS = {"no_diagnosis", "not_covered"}
+_LEADS = {"no_diagnosis", "not_covered", "medicine", "condition"}
 
 
 def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
     """Send the answer to the latest message; return its kind (for the disclaimer)."""
-    result = answer(latest.intent_name(tracker), latest.concepts(tracker), latest.text(tracker))
+    result = answer(latest.intent_name(tracker), latest.concepts(tracker), latest.text(tracker),
+                    les_context=latest.les_conversation(tracker),
+                    mentions_domain=latest.mentions_domain(tracker))
     if result.kind == "none":
         dispatcher.utter_message(text=message("out_of_scope"))
     if result.kind in _LEADS:

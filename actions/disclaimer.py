@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.knowledge.article import load_article
 from bot.knowledge.messages import message
 
-MEDICAL_KINDS = {"article", "no_diagnosis", "not_covered", "emergency"}
+MEDICAL_KINDS = {"article", "no_diagnosis", "not_covered", "medicine", "condition", "emergency"}
 
 
 def disclaimer_text() -> str:

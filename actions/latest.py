@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from bot.language.entities import NEGATED_ROLE
 
 RED_FLAG = "red_flag"
+NOT_CONCEPTS = {RED_FLAG, "emergency_kind"}
 
 
 def concepts(tracker: Tracker) -> set[str]:
@@ -16,8 +17,24 @@ def concepts(tracker: Tracker) -> set[str]:
     return {
         str(e.get("value"))
         for e in tracker.latest_message.get("entities") or []
-        if e.get("role") != NEGATED_ROLE and e.get("entity") != RED_FLAG and e.get("value")
+        if e.get("role") != NEGATED_ROLE and e.get("entity") not in NOT_CONCEPTS and e.get("value")
     }
+
+
+def mentions_domain(tracker: Tracker) -> bool:
+    """Does the latest message name any lexicon concept or red flag, negated or not?"""
+    return any(e.get("entity") != "emergency_kind" for e in tracker.latest_message.get("entities") or [])
+
+
+def les_conversation(tracker: Tracker) -> bool:
+    """Was an earlier turn about LES (a concept named, or an article answer given)?"""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    for event in users[:-1]:
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            if entity.get("entity") not in NOT_CONCEPTS and entity.get("role") != NEGATED_ROLE:
+                return True
+    return any(e.get("event") == "bot" and "section *" in (e.get("text") or "")
+               for e in tracker.events)
 
 
 def intent_name(tracker: Tracker) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge.article import Article, Passage, load_article
+from bot.knowledge.relevance import off_topic
 from bot.knowledge.retrieval import Retriever
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
@@ -24,6 +25,9 @@ BROAD_CONCEPTS = {"les"}
 SYMPTOM_LIKE_INTENTS = {"ask_complications", "ask_weakness_pattern", "ask_uncovered", "ask_exam"}
 # Symptom concepts too general to move an answer to another section.
 GENERIC_SYMPTOMS = {"weakness", "fatigue", "breathing_problems", "improves_with_exercise"}
+# What the bot says when the relevance gate stops an answer (kind of Answer).
+_OFF_TOPIC_KINDS = {"medicine": "medicine", "condition": "condition", "not_covered": "not_covered",
+                    "unrelated": "none"}
 # How similar a fallback question must be to a passage to be answered from it.
 RETRIEVAL_THRESHOLD = 0.22
 
@@ -32,7 +36,9 @@ RETRIEVAL_THRESHOLD = 0.22
 class Answer:
     """What to say, and what it was built from (for logs and the review console)."""
 
-    kind: str  # "article", "no_diagnosis", "not_covered" or "none"
+    # "article", "no_diagnosis", "not_covered", "medicine" / "condition" (not about
+    # LES: a referral), or "none"
+    kind: str
     messages: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
 
@@ -104,9 +110,14 @@ def _retriever() -> Retriever:
     return Retriever(load_article())
 
 
-def answer(intent: str, concepts: set[str], text: str, article: Article | None = None) -> Answer:
-    """The answer for one user message."""
+def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
+           les_context: bool = False, mentions_domain: bool = False) -> Answer:
+    """The answer for one user message (``les_context``, ``mentions_domain``: see
+    relevance.off_topic)."""
     article = article or load_article()
+    elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts))
+    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, elsewhere.reason):
+        return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
     if intent == NOT_COVERED_INTENT:
         # "Can LES mess with blood pressure?" reads like an off-article question but
         # names a symptom the article lists: answer that instead of "not covered".
@@ -127,6 +138,14 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     if not chosen:
         return _retrieve(article, text, concepts)
     return Answer("article", render(chosen), chosen)
+
+
+def _still_a_diagnosis_request(intent: str, concepts: set[str], reason: str) -> bool:
+    """A request for a verdict always gets the refusal with exams and tests, unless it
+    asks for a dose, or is about another condition without naming LES ("do I have ALS?")."""
+    if intent != NO_DIAGNOSIS_INTENT or reason == "medicine":
+        return False
+    return reason != "condition" or "les" in concepts
 
 
 def _retrieve(article: Article, text: str, concepts: set[str]) -> Answer:

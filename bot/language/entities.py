@@ -13,11 +13,14 @@ if TYPE_CHECKING:  # the action server imports NEGATED_ROLE and must not load sp
     from spacy.tokens import Doc
 
 NEGATED_ROLE = "negated"
+LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)
 
 
 def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:
     found = []
     for ent in doc.ents:
+        if ent.label_ == LOOK_ALIKE_LABEL:
+            continue
         entity = {
             "entity": ent.label_,
             "value": ent.ent_id_ or ent.text,

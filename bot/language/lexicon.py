@@ -14,6 +14,8 @@ from bot import paths
 from bot.datafiles import read_mapping
 
 RED_FLAG_LABEL = "red_flag"
+# Entities that hide a red-flag word ("poison ivy"); never reported to Rasa.
+LOOK_ALIKE_LABEL = "look_alike"
 
 
 @dataclass(frozen=True)
@@ -26,35 +28,49 @@ class Concept:
     item: str | None = None
 
 
+Phrases = tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class RedFlagCategory:
-    """A kind of emergency, e.g. trouble breathing."""
+    """A kind of emergency, e.g. trouble breathing, and the message sent first for it."""
 
     id: str
     label: str
-    patterns: tuple[str, ...]
+    patterns: Phrases
     self_harm: bool = False
+    first_message: str = "general"
+    # Rules whose every group needs a phrase in one sentence ("left arm" + "numb").
+    together: tuple[tuple[Phrases, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class Lexicon:
     concepts: tuple[Concept, ...]
     red_flags: tuple[RedFlagCategory, ...] = field(default=())
+    # Words of the red-flag file's onset and context rules (typo targets too).
+    rule_phrases: Phrases = ()
+    look_alikes: Phrases = ()
 
     def all_entries(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(label, id, patterns) for every concept and red-flag category."""
         entries = [(c.label, c.id, c.patterns) for c in self.concepts]
         entries += [(RED_FLAG_LABEL, r.id, r.patterns) for r in self.red_flags]
+        if self.look_alikes:
+            entries.append((LOOK_ALIKE_LABEL, LOOK_ALIKE_LABEL, self.look_alikes))
         return entries
 
     @cached_property
     def words(self) -> frozenset[str]:
-        """Every word used in a pattern: the vocabulary typos are corrected to."""
+        """Every word used in a pattern or rule: the vocabulary typos are corrected to."""
+        phrases = [p for _, _, patterns in self.all_entries() for p in patterns]
+        phrases += [p for r in self.red_flags for rule in r.together for group in rule for p in group]
+        phrases += list(self.rule_phrases)
         return frozenset({
             word.strip(".,?!'").lower()
-            for _, _, patterns in self.all_entries()
-            for pattern in patterns
-            for word in pattern.replace("-", " ").split()
+            for phrase in phrases
+            for word in phrase.replace("-", " ").split()
+            if not word.startswith("@")
         })
 
 
@@ -66,10 +82,25 @@ def load_red_flags(path: Path = paths.RED_FLAGS_FILE) -> tuple[RedFlagCategory, 
         patterns = tuple(str(p) for p in body.get("patterns") or ())
         if not patterns:
             raise ValueError(f"{path}: red-flag category {cid!r} has no patterns")
-        result.append(
-            RedFlagCategory(cid, str(body.get("label", cid)), patterns, bool(body.get("self_harm")))
+        together = tuple(
+            tuple(tuple(str(p) for p in group) for group in rule)
+            for rule in body.get("together") or ()
         )
+        result.append(RedFlagCategory(
+            cid, str(body.get("label", cid)), patterns, bool(body.get("self_harm")),
+            str(body.get("first_message") or "general"), together,
+        ))
     return tuple(result)
+
+
+def load_rule_phrases(path: Path = paths.RED_FLAGS_FILE) -> Phrases:
+    """Every phrase of the red-flag file's onset and context cues."""
+    data = read_mapping(path)
+    onset = data.get("onset") or {}
+    phrases = list(onset.get("cues") or ()) + list(onset.get("symptoms") or ())
+    for cues in (data.get("context") or {}).values():
+        phrases += list(cues)
+    return tuple(str(p) for p in phrases)
 
 
 def load_concepts(path: Path = paths.CONCEPTS_FILE) -> tuple[Concept, ...]:
@@ -91,4 +122,5 @@ def load_concepts(path: Path = paths.CONCEPTS_FILE) -> tuple[Concept, ...]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Both lexicons, read once per process."""
-    return Lexicon(load_concepts(), load_red_flags())
+    look_alikes = tuple(str(p) for p in read_mapping(paths.RED_FLAGS_FILE).get("look_alikes") or ())
+    return Lexicon(load_concepts(), load_red_flags(), load_rule_phrases(), look_alikes)

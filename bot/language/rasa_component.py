@@ -25,8 +25,10 @@ from bot.language.english import looks_english
 from bot.language.entities import entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
+from bot.language.requests import asks_for_diagnosis
 
 OUT_OF_SCOPE = "out_of_scope"
+ASK_DIAGNOSIS = "ask_diagnosis"
 INFORM_SYMPTOMS = "inform_symptoms"
 LANGUAGE_KEY = "language"
 
@@ -99,3 +101,19 @@ def _asks_something(text: str) -> bool:
     """Any sentence of the text is a question."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
     return "?" in text or any(is_question(s) for s in sentences)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class DiagnosisRequestGuard(UntrainedComponent):
+    """A request for a verdict in any form ("odds", "rule out", "yes or no") is ask_diagnosis.
+
+    After the classifier and before the RedFlagClassifier, so an emergency still wins.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if asks_for_diagnosis(message.get(TEXT) or ""):
+                set_intent(message, ASK_DIAGNOSIS)
+        return messages

@@ -1,10 +1,12 @@
-"""Decide which red flags a message reports, from the domain pipeline's entities.
+"""Decide which red flags a message reports, from the domain pipeline's doc.
 
-A red flag counts when it is *reported*: not negated ("no trouble breathing")
-and not a general question about LES ("does LES cause choking?"). A general
-question is a sentence that asks about LES or its symptoms without anyone in it
-("I", "my dad", "she"...). When in doubt, it counts: a missed emergency costs
-more than an extra 911 message.
+Independent signals, any one of which is enough (recall first: a missed emergency
+costs more than an extra 911 message): the lexicon's phrases (entities), its
+co-occurrence rules ("left arm" + "numb"), acute onset ("suddenly" + a weakness,
+speech, vision, breathing or swallowing problem) and vital signs past their limits.
+A mention counts as *reported* unless it is negated, hypothetical ("if he ever
+chokes"), past and over ("I choked last year, it was fine") or a general question
+about LES; a present cue ("right now", "still") overrides all but negation.
 """
 
 from __future__ import annotations
@@ -15,16 +17,23 @@ from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import RED_FLAG_LABEL, load_lexicon
 from bot.language.questions import is_question
+from bot.safety.rules import SafetyRules, load_rules, negated_at
 
 _PEOPLE = {
     "i", "im", "i'm", "me", "my", "mine", "myself", "we", "us", "our", "he", "him", "his",
     "she", "her", "hers", "they're", "someone", "somebody", "mum", "mom", "mother", "dad",
     "father", "husband", "wife", "son", "daughter", "baby", "child", "kid", "partner",
     "friend", "grandma", "grandpa", "brother", "sister", "patient", "mama", "papa", "ive",
-    "i've", "i'd", "id", "i'll",
+    "i've", "i'd", "id", "i'll", "toddler", "infant", "newborn", "boy", "girl", "man",
+    "woman", "neighbour", "neighbor", "nan", "granny", "grandmother", "grandfather", "pt",
 }
 _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause", "causes",
                  "complication", "complications", "lambert", "syndrome", "disease", "condition"}
+_FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
+# "not sure if he's breathing" is not a hypothetical.
+_IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}
+# A red flag whose own words start with a negation ("not waking up") is not negated by it.
+_NEGATION_STARTS = {"not", "no", "never"}
 
 
 @dataclass
@@ -43,12 +52,13 @@ class RedFlagFinding:
     def self_harm(self) -> bool:
         return any(c in _self_harm_ids() for c in self.reported)
 
+    def add(self, bucket: list[str], category: str) -> None:
+        if category not in bucket:
+            bucket.append(category)
+
 
 def _self_harm_ids() -> set[str]:
     return {r.id for r in load_lexicon().red_flags if r.self_harm}
-
-
-_FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 
 
 def is_general_question(sentence: Span) -> bool:
@@ -64,19 +74,80 @@ def is_general_question(sentence: Span) -> bool:
     return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """Message-wide cues: is something happening now, or is it over?"""
+
+    present: bool
+    past: bool
+
+
+def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
+    resolved = bool(rules.resolved.positions(doc))
+    present = bool(rules.present.positions(doc)) and not resolved
+    past = bool(rules.past.positions(doc)) or resolved
+    return _Context(present=present, past=past)
+
+
+def _hypothetical(doc: Doc, sentence: Span, index: int, rules: SafetyRules) -> bool:
+    """A conditional cue earlier in the sentence than the mention ("if he ever chokes"),
+    or a "what to watch for" / "in the article" cue anywhere in it."""
+    if rules.about.positions(doc, sentence.start, sentence.end):
+        return True
+    for i in rules.hypothetical.positions(doc, sentence.start, index + 1):
+        if doc[i].norm_ == "if" and i > 0 and doc[i - 1].norm_ in _IF_AFTER:
+            continue
+        return True
+    return False
+
+
+def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
+                  rules: SafetyRules) -> bool:
+    if context.present:
+        return False
+    return (context.past or _hypothetical(doc, sentence, index, rules)
+            or is_general_question(sentence))
+
+
 def find_red_flags(doc: Doc) -> RedFlagFinding:
-    """Sort the doc's red-flag entities into reported, negated and generic."""
+    """Sort the message's red flags into reported, negated and generic."""
+    rules = load_rules()
+    context = _message_context(doc, rules)
     finding = RedFlagFinding()
     for ent in doc.ents:
         if ent.label_ != RED_FLAG_LABEL:
             continue
-        category = ent.ent_id_
-        if ent._.negex:
-            bucket = finding.negated
-        elif is_general_question(ent.sent):
-            bucket = finding.generic
+        if ent._.negex and ent[0].norm_ not in _NEGATION_STARTS:
+            finding.add(finding.negated, ent.ent_id_)
+        elif _not_a_report(doc, ent.sent, ent.start, context, rules):
+            finding.add(finding.generic, ent.ent_id_)
         else:
-            bucket = finding.reported
-        if category not in bucket:
-            bucket.append(category)
+            finding.add(finding.reported, ent.ent_id_)
+    for sentence in doc.sents:
+        for rule in rules.together:
+            where = rule.match(doc, sentence.start, sentence.end)
+            if where is None:
+                continue
+            bucket = finding.generic if _not_a_report(doc, sentence, where, context, rules) \
+                else finding.reported
+            finding.add(bucket, rule.category)
+    _acute_onset(doc, rules, context, finding)
+    for vital in rules.vital_signs:
+        if vital.alarming(doc.text):
+            finding.add(finding.reported, vital.category)
+    if rules.pill_count is not None and rules.pill_count.alarming(doc.text) and not context.past:
+        finding.add(finding.reported, rules.pill_count.category)
     return finding
+
+
+def _acute_onset(doc: Doc, rules: SafetyRules, context: _Context, finding: RedFlagFinding) -> None:
+    """LES comes on over weeks: a sudden new weakness or deficit is an emergency."""
+    if not rules.onset_cues.positions(doc):
+        return
+    symptoms = [i for i in rules.onset_symptoms.positions(doc) if not negated_at(doc, i)]
+    if not symptoms:
+        return
+    where = symptoms[0]
+    bucket = finding.generic if _not_a_report(doc, doc[where].sent, where, context, rules) \
+        else finding.reported
+    finding.add(bucket, rules.onset_category)

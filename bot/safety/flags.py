@@ -18,6 +18,26 @@ EMERGENCY_INTENTS = (EMERGENCY, EMERGENCY_SELF_HARM)
 RED_FLAGS_KEY = "red_flags"
 
 
+# The entity (and slot) that picks the variant of the emergency response sent first.
+EMERGENCY_KIND = "emergency_kind"
+GENERAL, SELF_HARM, POISONING = "general", "self_harm", "poisoning"
+POISONING_SELF_HARM = "poisoning_self_harm"
+# When a message reports several kinds, the first message that covers the most:
+# self-harm by poisoning needs 911, Poison Help and 988 together.
+KIND_PRIORITY = (POISONING_SELF_HARM, SELF_HARM, POISONING, "stroke", GENERAL)
+
+
+def first_message_kind(reported: list[str], self_harm_intent: bool = False) -> str:
+    """Which variant of the emergency message the reported categories need first."""
+    by_id = {c.id: c.first_message for c in load_red_flags()}
+    kinds = {by_id.get(c, GENERAL) for c in reported}
+    if self_harm_intent:
+        kinds.add(SELF_HARM)
+    if SELF_HARM in kinds and POISONING in kinds:
+        return POISONING_SELF_HARM
+    return next((k for k in KIND_PRIORITY if k in kinds), GENERAL)
+
+
 @lru_cache(maxsize=1)
 def red_flag_labels() -> dict[str, str]:
     """Category id -> lay label from bot/safety/red_flags.yml ("breathing" -> "trouble breathing")."""

@@ -15,12 +15,19 @@ from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.safety.detect import find_red_flags
-from bot.safety.flags import EMERGENCY, EMERGENCY_INTENTS, EMERGENCY_SELF_HARM, RED_FLAGS_KEY
+from bot.safety.flags import (
+    EMERGENCY,
+    EMERGENCY_INTENTS,
+    EMERGENCY_KIND,
+    EMERGENCY_SELF_HARM,
+    RED_FLAGS_KEY,
+    first_message_kind,
+)
 
 __all__ = ["EMERGENCY", "EMERGENCY_INTENTS", "EMERGENCY_SELF_HARM", "RED_FLAGS_KEY", "RedFlagClassifier"]
 
@@ -68,6 +75,18 @@ class RedFlagClassifier(UntrainedComponent):
             replacement = _best_non_emergency(ranking)
             if replacement is not None:
                 set_intent(message, replacement["name"], replacement["confidence"])
+        final = (message.get(INTENT) or {}).get("name")
+        if final in EMERGENCY_INTENTS:
+            kind = first_message_kind(finding.reported, self_harm_intent=final == EMERGENCY_SELF_HARM)
+            _add_kind_entity(message, kind)
+
+
+def _add_kind_entity(message: Message, kind: str) -> None:
+    """The emergency_kind entity fills the slot that picks the first message's variant."""
+    entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != EMERGENCY_KIND]
+    entities.append({"entity": EMERGENCY_KIND, "value": kind, "start": 0, "end": 0,
+                     "confidence_entity": 1.0, "extractor": "RedFlagClassifier"})
+    message.set(ENTITIES, entities, add_to_output=True)
 
 
 def _has_negated_entity(doc: Any) -> bool:

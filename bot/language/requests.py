@@ -1,0 +1,42 @@
+"""Does a message ask the bot for a verdict about a person ("what are the odds I have it")?
+
+The intent classifier learns "do I have LES?" but not the many other ways people ask
+for a diagnosis; these phrasings (data/lexicon/requests.yml) make the message
+ask_diagnosis, whose answer refuses and gives the exams, tests and when to call.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from bot import paths
+from bot.datafiles import read_mapping
+
+REQUESTS_FILE = paths.DATA / "lexicon" / "requests.yml"
+_WORD = re.compile(r"[a-z0-9/']+")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(_WORD.findall(text.lower().replace("’", "'"))) + " "
+
+
+@lru_cache(maxsize=1)
+def _cues(path: Path = REQUESTS_FILE) -> tuple[tuple[str, ...], tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    data = read_mapping(path)
+    return (tuple(_words(c) for c in data.get("diagnosis_request") or ()),
+            tuple(_words(c) for c in data.get("not_diagnosis_request") or ()),
+            tuple(re.compile(p) for p in data.get("diagnosis_patterns") or ()))
+
+
+def asks_for_diagnosis(text: str) -> bool:
+    """A request for a verdict: a cue phrase or pattern, not one of the look-alikes."""
+    words = _words(text)
+    requests, look_alikes, patterns = _cues()
+    for cue in look_alikes:
+        words = words.replace(cue, " ")
+    if any(cue in words for cue in requests):
+        return True
+    lowered = text.lower().replace("’", "'").strip()
+    return any(p.search(lowered) for p in patterns)

@@ -1,0 +1,194 @@
+"""The red-flag file's rules beyond single phrases: co-occurring words, acute onset,
+vital signs past their limits, and the cues that make a mention hypothetical or past.
+
+Phrases are compared with the pipeline's normal forms (lower case, typo-corrected,
+stemmed), so they follow the same spelling rules as the entity ruler's patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.lang.en import English
+from spacy.tokens import Doc
+
+from bot import paths
+from bot.datafiles import read_mapping
+from bot.language.normalize import stem
+
+CONCEPT_MARK = "@"
+# Words that cancel the symptom right after them ("not numb", "no weakness").
+_NEGATORS = {"no", "not", "never", "without", "nor", "deny", "denie"}
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> English:
+    return English()
+
+
+def phrase_norms(phrase: str) -> tuple[str, ...]:
+    """A phrase as the pipeline would normalise it ("can't move" -> ("can", "not", "move"))."""
+    return tuple(stem(t.norm_.lower()) for t in _tokenizer().make_doc(phrase.replace("-", " ")))
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases to find in a run of normal forms; ``@id`` items name lexicon concepts."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    concepts: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, items: list[str] | tuple[str, ...]) -> PhraseSet:
+        concepts = frozenset(i[1:] for i in items if i.startswith(CONCEPT_MARK))
+        phrases = tuple(phrase_norms(i) for i in items if not i.startswith(CONCEPT_MARK))
+        return cls(tuple(p for p in phrases if p), concepts)
+
+    def positions(self, doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
+        """Token indexes in doc[start:end] where a phrase (or a concept entity) begins."""
+        end = len(doc) if end is None else end
+        norms = [t.norm_ for t in doc]
+        found = []
+        for i in range(start, end):
+            for phrase in self.phrases:
+                if tuple(norms[i:i + len(phrase)]) == phrase and i + len(phrase) <= end:
+                    found.append(i)
+                    break
+        if self.concepts:
+            found += [ent.start for ent in doc.ents
+                      if ent.ent_id_ in self.concepts and start <= ent.start < end
+                      and not ent._.negex]
+        return sorted(set(found))
+
+
+def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
+    """A negating word in the few tokens before ``index`` ("not numb", "no weakness")."""
+    return any(doc[i].norm_ in _NEGATORS for i in range(max(0, index - window), index))
+
+
+@dataclass(frozen=True)
+class Together:
+    """Every group needs a phrase in the same sentence; the last group is the symptom."""
+
+    category: str
+    groups: tuple[PhraseSet, ...]
+
+    def match(self, doc: Doc, start: int, end: int) -> int | None:
+        """Where the symptom is, when every group is in doc[start:end] and it is not negated."""
+        hits = [group.positions(doc, start, end) for group in self.groups]
+        if not all(hits):
+            return None
+        symptoms = [i for i in hits[-1] if not negated_at(doc, i)]
+        return symptoms[0] if symptoms else None
+
+
+@dataclass(frozen=True)
+class VitalSign:
+    """A reading whose value past ``below`` / ``above`` is an emergency."""
+
+    category: str
+    pattern: re.Pattern[str]
+    below: float | None
+    above: float | None
+    low: float
+    high: float
+
+    def alarming(self, text: str) -> bool:
+        for match in self.pattern.finditer(text):
+            value = float(match.group("value"))
+            if not self.low <= value <= self.high:
+                continue
+            if (self.below is not None and value < self.below) or (
+                    self.above is not None and value > self.above):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class PillCount:
+    """"took 30 tylenol": a count of pills or of a medicine at least ``at_least``."""
+
+    category: str
+    at_least: int
+    units: frozenset[str]
+    any_medicine: bool
+
+    _COUNT = re.compile(r"\b(\d{1,3})\s+(?:of\s+(?:my|his|her|their|the|your)\s+)?([a-z][a-z\-,0-9]*)"
+                        r"(?:\s+([a-z][a-z\-]*))?", re.IGNORECASE)
+
+    def alarming(self, text: str) -> bool:
+        from bot.language.drug_names import drug_names
+
+        for match in self._COUNT.finditer(text):
+            if int(match.group(1)) < self.at_least:
+                continue
+            words = [w.lower() for w in match.groups()[1:] if w]
+            if any(w in self.units for w in words):
+                return True
+            if self.any_medicine and words and words[0] in drug_names():
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    together: tuple[Together, ...]
+    onset_category: str
+    onset_cues: PhraseSet
+    onset_symptoms: PhraseSet
+    vital_signs: tuple[VitalSign, ...]
+    pill_count: PillCount | None
+    hypothetical: PhraseSet
+    about: PhraseSet
+    past: PhraseSet
+    resolved: PhraseSet
+    present: PhraseSet
+
+
+def _vital(body: dict) -> VitalSign:
+    names = "|".join(re.escape(n) for n in sorted(body["names"], key=len, reverse=True))
+    units = body.get("unit")
+    unit = "(?:" + "|".join(re.escape(u) for u in units) + ")" if units else ""
+    pattern = re.compile(
+        rf"(?<![a-z])(?:{names})(?![a-z])[^\d\n]{{0,20}}?(?P<value>\d{{1,3}}(?:\.\d+)?)\s*{unit}",
+        re.IGNORECASE,
+    )
+    low, high = body.get("range", [0, 1000])
+    return VitalSign(str(body["category"]), pattern, body.get("below"), body.get("above"),
+                     float(low), float(high))
+
+
+@lru_cache(maxsize=1)
+def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
+    """The rules of bot/safety/red_flags.yml, read once per process."""
+    data = read_mapping(path)
+    together = tuple(
+        Together(cid, tuple(PhraseSet.of(list(group)) for group in rule))
+        for cid, body in (data.get("categories") or {}).items()
+        for rule in body.get("together") or ()
+    )
+    onset = data.get("onset") or {}
+    context = data.get("context") or {}
+    counts = data.get("pill_counts")
+    pill_count = None
+    if counts:
+        units = [str(u) for u in counts.get("units") or ()]
+        pill_count = PillCount(str(counts["category"]), int(counts["at_least"]),
+                               frozenset(u for u in units if not u.startswith(CONCEPT_MARK)),
+                               any(u == "@medicine" for u in units))
+    return SafetyRules(
+        together=together,
+        onset_category=str(onset.get("category", "stroke")),
+        onset_cues=PhraseSet.of(list(onset.get("cues") or ())),
+        onset_symptoms=PhraseSet.of(list(onset.get("symptoms") or ())),
+        vital_signs=tuple(_vital(v) for v in data.get("vital_signs") or ()),
+        pill_count=pill_count,
+        hypothetical=PhraseSet.of(list(context.get("hypothetical") or ())),
+        about=PhraseSet.of(list(context.get("about") or ())),
+        past=PhraseSet.of(list(context.get("past") or ())),
+        resolved=PhraseSet.of(list(context.get("resolved") or ())),
+        present=PhraseSet.of(list(context.get("present") or ())),
+    )
