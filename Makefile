@@ -138,8 +138,9 @@ soak: train
 profile: train
 	$(PY) -m bench profile $(PROFILE_ARGS)
 
+# Reading levels first (reports/readability.md; no bot needed), then the held-out sets.
 eval: train
-	$(PY) -m tests.eval.run_eval_all
+	@$(PY) -m bot.plain.report; status=$$?; $(PY) -m tests.eval.run_eval_all && exit $$status
 
 # --- review console ------------------------------------------------------------------
 console-user: install

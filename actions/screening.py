@@ -9,8 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import latest
-from actions.answer import send_answer
+from actions.answer import SOURCE_INTENT, remembered, send_answer
 from actions.disclaimer import disclaimer_text
+from actions.source import send_source
 from bot.knowledge.answer import medical_intents
 from bot.knowledge.messages import message
 from bot.screening.extract import answers_from_message
@@ -38,14 +39,21 @@ class ValidateScreeningForm(Action):
         requested = tracker.get_slot("requested_slot")
         if intent == "continue_screening":
             return [SlotSet(requested, None)] if requested else []
+        ask_again = [SlotSet(requested, None)] if requested else []
+        if intent == SOURCE_INTENT:
+            # "Show the article's words" for an answer given in the middle: send them, ask again.
+            if send_source(dispatcher, tracker) != "none":
+                dispatcher.utter_message(text=disclaimer_text())
+            return ask_again
         text = latest.text(tracker)
         entities = tracker.latest_message.get("entities") or []
         answers = answers_from_message(text, intent, entities, requested)
         if not answers and intent in medical_intents():
             # A question in the middle of the screening: answer it, then ask again.
-            if send_answer(dispatcher, tracker) != "none":
+            result = send_answer(dispatcher, tracker)
+            if result.kind != "none":
                 dispatcher.utter_message(text=disclaimer_text())
-            return [SlotSet(requested, None)] if requested else []
+            return [remembered(result), *ask_again]
         if requested and not answers:
             dispatcher.utter_message(text=message("screening_not_understood"))
             return [SlotSet(requested, None)]

@@ -4,11 +4,14 @@ The intent says which part of the article answers; the entities (concept ids,
 negated ones excluded) narrow it to the list items the person asked about; TF-IDF
 retrieval covers questions the classifier could not place. Every answer names
 the section it comes from, and anything not in the article itself is attributed
-to its own source.
+to its own source. Answers are sent in each passage's plain-language version; the
+same passages in the article data's own words are one step away (``render`` with
+``plain=False``, for "show the article's words").
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -88,21 +91,37 @@ def _article_order(article: Article, chosen: list[Passage]) -> list[Passage]:
     return [p for p in article.passages if p.id in ids]
 
 
-def render(passages: list[Passage]) -> list[str]:
-    """One message per section: the article's words first, then attributed ones."""
+def render(passages: list[Passage], plain: bool = True) -> list[str]:
+    """One message per section: the article's own passages first, then attributed ones.
+
+    ``plain`` picks each passage's plain-language version (what answers send) or its
+    source text (what "show the article's words" sends); the section is named the same
+    way in both, so a reader can match one to the other.
+    """
+    def words(p: Passage) -> str:
+        return p.shown if plain else p.text
+
     messages = []
     for section in dict.fromkeys(p.section for p in passages):
-        own = [p.text for p in passages if p.section == section and p.is_article]
+        own = [words(p) for p in passages if p.section == section and p.is_article]
         others = [p for p in passages if p.section == section and not p.is_article]
         parts = []
         if own:
-            parts.append(f"From the article's section *{section.title}*: " + " ".join(own))
+            parts.append(f"From the article's section *{section.title}*: " + _join(own))
         else:
             parts.append(f"The article's section *{section.title}* does not mention that.")
         for p in others:
-            parts.append(f"Other trusted sources, such as {p.attribution}, add that {p.text}")
+            parts.append(f"Other trusted sources, such as {p.attribution}, add that {words(p)}")
         messages.append("\n\n".join(parts))
     return messages
+
+
+def _join(texts: list[str]) -> str:
+    """Passages of one section in one message; a list, and whatever follows one, on its own line."""
+    joined = texts[0] if texts else ""
+    for previous, text in itertools.pairwise(texts):
+        joined += ("\n" if "\n" in previous or "\n" in text else " ") + text
+    return joined
 
 
 @lru_cache(maxsize=1)

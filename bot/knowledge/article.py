@@ -29,6 +29,14 @@ class Passage:
     concepts: tuple[str, ...]
     default_for: tuple[str, ...]
     attribution: str | None
+    plain: str = ""  # the plain-language version the bot sends; line breaks kept for lists
+    reviewed_by: str = ""  # who checked the plain version against ``text``
+    reviewed_on: str = ""
+
+    @property
+    def shown(self) -> str:
+        """What the bot sends: the plain version (``text``, the source, is one step away)."""
+        return self.plain or self.text
 
     @property
     def is_article(self) -> bool:
@@ -54,6 +62,12 @@ class Article:
 
 class ArticleError(ValueError):
     """The article data breaks a rule the bot relies on."""
+
+
+def plain_text(raw: object) -> str:
+    """A plain version with its lines kept (lists) and the spaces within each line collapsed."""
+    lines = (" ".join(line.split()) for line in str(raw or "").splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def parse(data: dict, source: str = "article") -> Article:
@@ -84,10 +98,17 @@ def parse(data: dict, source: str = "article") -> Article:
         text = " ".join(str(raw.get("text", "")).split())
         if not text:
             problems.append(f"{pid}: empty text")
+        plain = plain_text(raw.get("plain"))
+        if not plain:
+            problems.append(f"{pid}: no plain version")
+        elif not raw.get("reviewed_by") or not raw.get("reviewed_on"):
+            problems.append(f"{pid}: plain version without reviewed_by and reviewed_on")
         passages.append(Passage(
             id=pid, section=sections[section_id], tag=tag, text=text,
             intents=intents, concepts=tuple(raw.get("concepts") or ()),
             default_for=default_for, attribution=raw.get("attribution"),
+            plain=plain, reviewed_by=str(raw.get("reviewed_by") or ""),
+            reviewed_on=str(raw.get("reviewed_on") or ""),
         ))
     if problems:
         raise ArticleError(f"{source}: " + "; ".join(problems))

@@ -69,8 +69,27 @@ def test_greeting_quick_reply_button_asks_that_question(widget: Widget):
     widget.page.get_by_role("button", name="Symptoms", exact=True).click()
     replies = widget.replies_to("Symptoms")
     assert "section Symptoms" in replies[0] and is_disclaimer(replies[-1]), replies
-    expect(buttons).to_have_count(0)  # answered: the choices go away
+    # Answered: the greeting's choices go away; the answer brings its own button.
+    expect(buttons).to_have_text(["Show the article's words"])
     expect(widget.input).to_be_focused()
+
+
+def test_the_article_s_words_are_one_click_under_a_plain_answer(widget: Widget):
+    widget.open().greeting()
+    replies = widget.ask("what drugs are used for lems")
+    assert "anticholinesterase drugs, such as pyridostigmine" in replies[0], replies
+    answer = widget.bubble("anticholinesterase drugs, such as")
+    button = answer.get_by_role("button", name="Show the article's words")
+    expect(button).to_be_visible()  # under the answer itself, not under the disclaimer
+    expect(widget.page.locator(".quick-replies button")).to_have_count(1)
+    button.click()
+    replies = widget.replies_to("Show the article's words")
+    assert replies[0].startswith("Here is the last answer in the article's own words"), replies
+    assert "section Treatment" in replies[1]
+    assert "anticholinesterase drugs such as pyridostigmine, which on their own usually help only a little" \
+        in replies[1], replies
+    assert is_disclaimer(replies[-1]) and sum(map(is_disclaimer, replies)) == 1
+    expect(widget.page.locator(".quick-replies button")).to_have_count(0)  # the source view has none
 
 
 def test_reload_keeps_the_conversation_and_it_goes_on(widget: Widget, stack: dict):

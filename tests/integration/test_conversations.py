@@ -173,3 +173,53 @@ def test_one_conversation_sending_too_fast_gets_a_json_429(bot_url):
 def test_body_over_the_size_limit_gets_a_json_413(bot_url):
     response = post(bot_url, {"json": {"sender": "big", "message": "a" * 1_100_000}})
     assert response.status_code == 413 and response.json()["error"]
+
+
+def rest(bot_url: str, sender: str, text: str) -> list[dict]:
+    """The REST channel's whole reply (texts and buttons)."""
+    response = requests.post(f"{bot_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                             timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+SOURCE_BUTTON = {"title": "Show the article's words", "payload": "/show_source"}
+
+
+@pytest.mark.parametrize("request_source", ["show me the original wording", "show the source",
+                                            "/show_source"])
+def test_plain_answer_then_the_articles_words_for_it(bot_url, request_source):
+    sender = f"test-{uuid.uuid4().hex}"
+    answer = rest(bot_url, sender, "what drugs are used for lems")
+    texts = [m.get("text") or "" for m in answer]
+    assert names_section(texts, "Treatment")
+    assert "anticholinesterase drugs, such as pyridostigmine" in texts[0]
+    assert "acetylcholine, the chemical that carries signals" in texts[0]  # explained where it is used
+    assert answer[-2].get("buttons") == [SOURCE_BUTTON] and is_disclaimer(texts[-1])
+
+    source = [m.get("text") or "" for m in rest(bot_url, sender, request_source)]
+    assert source[0].startswith("Here is the last answer in the article's own words")
+    assert names_section(source, "Treatment")
+    assert "anticholinesterase drugs such as pyridostigmine, which on their own usually help only a little" \
+        in " ".join(source)
+    assert is_disclaimer(source[-1]) and sum(map(is_disclaimer, source)) == 1
+
+
+def test_articles_words_keep_the_attribution_of_other_sources(bot_url):
+    sender = f"test-{uuid.uuid4().hex}"
+    rest(bot_url, sender, "is mestinon used for LES")
+    source = " ".join(m.get("text") or "" for m in rest(bot_url, sender, "original wording please"))
+    assert "Other trusted sources, such as the MDA, add that pyridostigmine (Mestinon) may cause diarrhea, " \
+           "cramps or extra saliva." in source
+
+
+def test_articles_words_before_any_answer_say_there_is_nothing_yet(bot_url):
+    texts = [m.get("text") or "" for m in rest(bot_url, f"test-{uuid.uuid4().hex}", "show the source")]
+    assert texts == ["There is no answer to show in the article's words yet. "
+                     "Ask me a question about LES first."]
+
+
+def test_small_talk_and_emergencies_carry_no_articles_words_button(bot_url):
+    for message in ("hello", "i cant breathe"):
+        reply = rest(bot_url, f"test-{uuid.uuid4().hex}", message)
+        assert not any(SOURCE_BUTTON in (m.get("buttons") or []) for m in reply), reply

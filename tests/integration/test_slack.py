@@ -379,3 +379,27 @@ def test_an_emergency_in_the_middle_of_the_slack_screening(slack: SlackSender, f
     assert again.text == question("sx_arms") and titles_and_values(again) == ANSWER_BUTTONS
     values = slot_values(stack["db"], conversation_id(user, channel, thread), {"sx_legs": "yes"})
     assert values["sx_legs"] == "yes" and values.get("sx_arms") is None
+
+
+def test_the_article_s_words_are_one_click_under_a_plain_answer(slack: SlackSender, fake_slack: FakeSlackApi,
+                                                                 stack: dict):
+    user, channel = unique("U"), unique("D")
+    slack.dm(user, channel, "what drugs are used for lems")
+    posts = fake_slack.wait_for(channel, answered)
+    answer = posts[-2]  # the answer's last message; the disclaimer stays last
+    assert "anticholinesterase drugs, such as pyridostigmine" in answer.text
+    assert titles_and_values(answer) == [("Show the article's words", "/show_source")]
+    assert not any(p.buttons for p in posts if p is not answer)
+
+    before = len(posts)
+    assert click_title(slack, user, answer, "Show the article's words").status_code == 200
+    posts = fake_slack.wait_for(channel, lambda ps: len(ps) > before and answered(ps[before:]))[before:]
+    texts = [p.text for p in posts]
+    assert texts[0].startswith("Here is the last answer in the article's own words"), texts
+    assert names_section(texts, "Treatment")
+    assert "which on their own usually help only a little" in " ".join(texts)
+    assert sum(map(is_disclaimer, texts)) == 1 and is_disclaimer(texts[-1])
+    assert answered_by_click(fake_slack, answer, "Show the article's words")  # the answer's text stays
+    assert "anticholinesterase drugs, such as pyridostigmine" in answer.text
+    expected = ["what drugs are used for lems", "/show_source"]
+    assert user_texts(stack["db"], conversation_id(user, channel, None), expected) == expected

@@ -1,0 +1,1 @@
+"""Plain language: the glossary, the faithfulness check of plain passages, reading levels."""
