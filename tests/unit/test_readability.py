@@ -29,7 +29,8 @@ def test_answers_meet_the_issue_s_targets():
 
 def test_every_patient_facing_text_is_scored():
     names = {s.name for s in SCORED}
-    assert {"messages.yml disclaimer", "domain.yml utter_emergency #1", "domain.yml utter_emergency #2", "domain.yml utter_ask_sx_legs",
+    assert {"messages.yml disclaimer", "domain.yml utter_emergency #1", "domain.yml utter_emergency #2",
+            "domain.yml utter_ask_sx_legs",
             "messages.yml screening_summary_intro", "questions.yml sx_legs label",
             "article.yml treatment.medicines", "domain.yml utter_greet"} <= names
     assert sum(n.startswith("domain.yml utter_ask_") for n in names) == 15
