@@ -117,7 +117,7 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     if others and not (les_named and linked):
         return OffTopic("condition", tuple(others))
     associated = _found(grams, scope.associated_conditions)
-    if associated and not les_named and not linked:
+    if associated and not les_named:
         return OffTopic("condition", tuple(associated))
     if not les_named and _found(grams, scope.general_population):
         return OffTopic("condition", ())

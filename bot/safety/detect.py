@@ -28,7 +28,9 @@ _PEOPLE = {
     "woman", "neighbour", "neighbor", "nan", "granny", "grandmother", "grandfather", "pt",
 }
 _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause", "causes",
-                 "complication", "complications", "lambert", "syndrome", "disease", "condition"}
+                 "complication", "complications", "lambert", "syndrome", "disease", "condition",
+                 "difference", "between", "versus", "vs", "mean", "means", "stand", "kind", "type",
+                 "normal", "article", "doctor", "call", "911"}
 _FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 # "not sure if he's breathing" is not a hypothetical.
 _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}
@@ -83,22 +85,31 @@ class _Context:
 
 
 def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
-    resolved = bool(rules.resolved.positions(doc))
-    present = bool(rules.present.positions(doc)) and not resolved
-    past = bool(rules.past.positions(doc)) or resolved
-    return _Context(present=present, past=past)
+    """Present wins: "he was fine at breakfast, now he can't lift his arm" is now. A present
+    word inside a resolved phrase ("I'm fine now") does not count."""
+    resolved = rules.resolved.spans(doc)
+    inside = {i for start, end in resolved for i in range(start, end)}
+    present = any(i not in inside for i in rules.present.positions(doc))
+    past = bool(rules.past.positions(doc)) or bool(resolved)
+    return _Context(present=present, past=past and not present)
 
 
 def _hypothetical(doc: Doc, sentence: Span, index: int, rules: SafetyRules) -> bool:
     """A conditional cue earlier in the sentence than the mention ("if he ever chokes"),
-    or a "what to watch for" / "in the article" cue anywhere in it."""
-    if rules.about.positions(doc, sentence.start, sentence.end):
+    or a "what to watch for" / "in the article" cue anywhere in the message."""
+    if rules.about.positions(doc):
         return True
     for i in rules.hypothetical.positions(doc, sentence.start, index + 1):
-        if doc[i].norm_ == "if" and i > 0 and doc[i - 1].norm_ in _IF_AFTER:
+        if doc[i].norm_ == "if" and _unsure_if(doc, i):
             continue
         return True
     return False
+
+
+def _unsure_if(doc: Doc, i: int) -> bool:
+    """ "not sure if he's breathing", "can't tell if she is": a report, not a hypothetical."""
+    before = [t.norm_ for t in doc[max(0, i - 3):i]]
+    return bool(before) and before[-1] in _IF_AFTER and any(w in ("not", "no", "un") for w in before[:-1])
 
 
 def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
@@ -107,6 +118,21 @@ def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
         return False
     return (context.past or _hypothetical(doc, sentence, index, rules)
             or is_general_question(sentence))
+
+
+def classifier_emergency_plausible(doc: Doc) -> bool:
+    """May the intent classifier alone (no red-flag words found) raise an emergency?
+
+    Not when the message negates something, reads as hypothetical, past or general, or
+    says things are normal: the classifier learns emergency vocabulary ("IVIg",
+    "throat") and would otherwise alarm on "my throat isn't swelling, is that normal?".
+    """
+    rules = load_rules()
+    if any(t.norm_ in ("not", "no", "never", "normal", "fine", "without") for t in doc):
+        return False
+    if rules.about.positions(doc) or rules.hypothetical.positions(doc) or rules.past.positions(doc):
+        return False
+    return not any(is_general_question(sentence) for sentence in doc.sents)
 
 
 def find_red_flags(doc: Doc) -> RedFlagFinding:

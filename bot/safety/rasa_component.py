@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.nlu_base import UntrainedComponent, set_intent
-from bot.safety.detect import find_red_flags
+from bot.safety.detect import classifier_emergency_plausible, find_red_flags
 from bot.safety.flags import (
     EMERGENCY,
     EMERGENCY_INTENTS,
@@ -71,6 +71,7 @@ class RedFlagClassifier(UntrainedComponent):
             finding.any_mentioned
             or (intent.get("confidence") or 0.0) < self._threshold
             or _has_negated_entity(doc)
+            or not classifier_emergency_plausible(doc)
         ):
             replacement = _best_non_emergency(ranking)
             if replacement is not None:

@@ -47,6 +47,12 @@ class PhraseSet:
         phrases = tuple(phrase_norms(i) for i in items if not i.startswith(CONCEPT_MARK))
         return cls(tuple(p for p in phrases if p), concepts)
 
+    def spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """(start, end) token spans of the phrases (not concepts) in the doc."""
+        norms = [t.norm_ for t in doc]
+        return [(i, i + len(p)) for i in range(len(doc)) for p in self.phrases
+                if tuple(norms[i:i + len(p)]) == p]
+
     def positions(self, doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
         """Token indexes in doc[start:end] where a phrase (or a concept entity) begins."""
         end = len(doc) if end is None else end
@@ -64,9 +70,18 @@ class PhraseSet:
         return sorted(set(found))
 
 
+_CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "but", "and", "now", "-"}
+
+
 def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
-    """A negating word in the few tokens before ``index`` ("not numb", "no weakness")."""
-    return any(doc[i].norm_ in _NEGATORS for i in range(max(0, index - window), index))
+    """A negating word in the few tokens before ``index``, in the same clause ("not numb",
+    "no weakness"; not "not sure. my arm is numb")."""
+    for i in range(index - 1, max(-1, index - window - 1), -1):
+        if doc[i].norm_ in _CLAUSE_BREAKS:
+            return False
+        if doc[i].norm_ in _NEGATORS:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -77,9 +92,13 @@ class Together:
     groups: tuple[PhraseSet, ...]
 
     def match(self, doc: Doc, start: int, end: int) -> int | None:
-        """Where the symptom is, when every group is in doc[start:end] and it is not negated."""
+        """Where the symptom is, when every group is in doc[start:end] and nothing before
+        them in the clause negates it ("I don't have any chest pain or pressure")."""
         hits = [group.positions(doc, start, end) for group in self.groups]
         if not all(hits):
+            return None
+        first = min(h[0] for h in hits)
+        if negated_at(doc, first, window=4):
             return None
         symptoms = [i for i in hits[-1] if not negated_at(doc, i)]
         return symptoms[0] if symptoms else None
