@@ -196,18 +196,17 @@ def propose(engine: Engine, *, sender_id: str, message: Message, turn_index: int
     values = {"kind": kind, "target": target, "note": str(note).strip()[:MAX_NOTE_CHARS],
               "example_text": text, "updated_at": now}
     c = db.corrections.c
-    for _attempt in range(2):  # a concurrent double submit loses the insert race, then updates
-        with engine.begin() as connection:
-            existing = connection.execute(
-                sa.select(c.id, c.status, c.decided_by).where(
+    for attempt in range(2):  # a concurrent double submit loses the insert race, then updates
+        try:
+            with engine.begin() as connection:
+                existing = connection.execute(sa.select(c.id, c.status, c.decided_by).where(
                     c.sender_id == sender_id, c.event_id == message.event_id, c.reviewer == reviewer)).first()
-            if existing is not None:
-                if existing.status != "open":
-                    raise CorrectionError(f"your correction of this turn was already {existing.status} by "
-                                          f"{existing.decided_by}; ask an admin")
-                connection.execute(db.corrections.update().where(c.id == existing.id).values(**values))
-                return int(existing.id), False
-            try:
+                if existing is not None:
+                    if existing.status != "open":
+                        raise CorrectionError(f"your correction of this turn was already {existing.status} "
+                                              f"by {existing.decided_by}; ask an admin")
+                    connection.execute(db.corrections.update().where(c.id == existing.id).values(**values))
+                    return int(existing.id), False
                 new_id = connection.execute(db.corrections.insert().values(
                     sender_id=sender_id, event_id=message.event_id, turn_index=turn_index,
                     turn_ts=message.timestamp or None, original_intent=message.intent,
@@ -215,8 +214,9 @@ def propose(engine: Engine, *, sender_id: str, message: Message, turn_index: int
                     entities=_entities(message), reviewer=reviewer, created_at=now, status="open",
                     **values)).inserted_primary_key[0]
                 return int(new_id), True
-            except sa.exc.IntegrityError:
-                connection.rollback()
+        except sa.exc.IntegrityError:
+            if attempt:
+                raise CorrectionError("the correction could not be saved; try again") from None
     raise CorrectionError("the correction could not be saved; try again")
 
 
@@ -246,7 +246,8 @@ def edit_text(engine: Engine, correction_id: int, username: str, is_admin: bool,
 
 def decide(engine: Engine, correction_id: int, admin: str, accept: bool) -> sa.engine.Row:
     """Accept or reject an open correction. Accepting one that teaches another intent than an
-    already accepted correction of the same turn is refused: one example, one intent."""
+    already accepted correction of the same turn is refused: one example, one intent (two
+    that teach the same intent, e.g. two red-flag categories of one emergency, may both stand)."""
     c = db.corrections.c
     with engine.begin() as connection:
         row = connection.execute(sa.select(db.corrections).where(c.id == correction_id)).first()
@@ -256,10 +257,10 @@ def decide(engine: Engine, correction_id: int, admin: str, accept: bool) -> sa.e
             raise CorrectionError(f"this correction was already {row.status} by {row.decided_by}")
         if accept:
             options = choices()
-            mine = (row.kind, row.target, training_intent(row.kind, row.target, options))
+            mine = training_intent(row.kind, row.target, options) or (row.kind, row.target)
             for other in connection.execute(sa.select(c.kind, c.target).where(
                     c.sender_id == row.sender_id, c.event_id == row.event_id, c.status == "accepted")):
-                theirs = (other.kind, other.target, training_intent(other.kind, other.target, options))
+                theirs = training_intent(other.kind, other.target, options) or (other.kind, other.target)
                 if theirs != mine:
                     raise CorrectionError(
                         f"another correction of this turn was accepted with a different target "

@@ -38,6 +38,7 @@ CONVERSATIONS = {
     "pii": (f"pii-{RUN}", ["my name is John Smith, phone 555-123-4567, will the drip of antibodies help"]),
     "conflict": (f"cf-{RUN}", ["is the bloodwash thing any good"]),
     "known": (f"kn-{RUN}", ["what is ivig"]),
+    "edit": (f"ed-{RUN}", ["what does the drip do"]),
 }
 PII = ["John Smith", "555-123-4567", "555-987-6543"]
 SECOND_REVIEWER = ("nurse", "blue-harbor-stone-5")
@@ -192,6 +193,27 @@ def test_a_second_proposal_replaces_ones_own_open_correction(console):
     assert f'data-correction="{row.id}"' in page and "bloodwash" in page
 
 
+def test_only_the_proposer_or_an_admin_edits_the_example_and_it_stays_redacted(console):
+    url = console["url"]
+    _correct(console, "reviewer", "edit", "intent", intent="ask_ivig")
+    [row] = _rows(console, "edit")
+
+    def edit(who: str, text: str) -> requests.Response:
+        token = csrf_token(console[who].get(f"{url}/improve", timeout=30).text)
+        return console[who].post(f"{url}/improve/{row.id}/text", timeout=30,
+                                 data={"csrf_token": token, "example_text": text})
+
+    assert edit("nurse", "something else").status_code == 403
+    assert edit("reviewer", "my email is jane@example.com, what does the drip do").status_code == 200
+    assert _rows(console, "edit")[0].example_text == "my email is [EMAIL], what does the drip do"
+    assert edit("admin", "what does the drip do for lems").status_code == 200
+    edits = _audit(console, "correction_edit")
+    assert edits.count(CONVERSATIONS["edit"][0]) == 2 and f"correction={row.id}" in edits
+    assert _decide(console, "admin", row.id, "reject").status_code == 200
+    assert edit("reviewer", "too late").status_code == 409
+    assert _rows(console, "edit")[0].example_text == "what does the drip do for lems"
+
+
 def test_disagreements_show_and_only_one_view_can_be_accepted(console):
     _correct(console, "reviewer", "conflict", "intent", intent="ask_plasma_exchange")
     _correct(console, "nurse", "conflict", "out_of_scope")
@@ -288,8 +310,9 @@ def test_quality_over_time_counts_messages_and_corrections_per_model(console):
                       r'class="corrected">(\d+) ', page, re.S)
     assert len(rows) == 1, rows
     _week, _model, messages, corrected = rows[0]
-    # Six REST messages; corrected turns: pii, miss, conflict, emergency, known (rejected views don't count).
-    assert (int(messages), int(corrected)) == (6, 5)
+    # Seven REST messages; corrected turns: pii, miss, conflict, emergency, known (the rejected
+    # correction of "edit" and the rejected view of "conflict" do not count).
+    assert (int(messages), int(corrected)) == (7, 5)
     csv_text = console["reviewer"].get(f"{console['url']}/quality.csv", timeout=30).text
     assert csv_text.splitlines()[0].startswith("week,model,messages,fallback_rate")
 
