@@ -134,7 +134,7 @@ def add_corrections(db_url: str, n: int) -> int:
     engine = db.make_engine(db_url)
     with engine.begin() as connection:
         turns = list(connection.execute(sa.select(db.events.c.id, db.events.c.sender_id, db.events.c.data)
-                                        .where(db.events.c.type_name == "user")))
+                                        .where(db.events.c.type_name == "user").order_by(db.events.c.id)))
         rows = []
         for event_id, sender, raw in rng.sample(turns, min(n, len(turns))):
             data = json.loads(raw)
