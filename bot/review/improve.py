@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from bot.review import audit, charts, corrections, quality, training
 from bot.review.corrections import CorrectionError
+from bot.review.redact import redact
 from bot.review.web import check_csrf, console_of, render, require_admin, require_session
 
 router = APIRouter()
@@ -72,7 +73,7 @@ def improve_page(request: Request, status: str = "open", target: str = "", revie
     return render(request, "improve.html", listing=listing, params=params, page=max(page, 1),
                   query=lambda **changes: _improve_query(params, **changes), statuses=corrections.STATUSES,
                   kinds=corrections.KINDS, csrf_token=session.csrf_token, short_model=corrections.short_model,
-                  error=error[:300], done=done[:300],
+                  error=error[:300], done=done[:300], redact=redact,
                   open_emergencies=corrections.open_emergencies(console_of(request).engine))
 
 

@@ -143,12 +143,16 @@ def test_every_turn_names_the_model_that_handled_it(console):
 def test_reviewer_proposes_only_admins_decide_and_both_are_audited(console):
     _, turns, page = _conversation(console, "pii")
     assert not any(s in page for s in PII[:2])  # the form's example text is redacted too
-    _correct(console, "reviewer", "pii", "intent", intent="ask_ivig", note="IVIg is the drip",
+    _correct(console, "reviewer", "pii", "intent", intent="ask_ivig",
+             note="IVIg is the drip; she wants a call on 555-987-6543",
              example_text="will the drip of antibodies help, ring me on 555-987-6543")
     [row] = _rows(console, "pii")
     assert (row.reviewer, row.kind, row.target, row.status) == ("reviewer", "intent", "ask_ivig", "open")
     assert "[PHONE]" in row.example_text and not any(s in row.example_text for s in PII)
     assert re.fullmatch(r"[0-9a-f]{32}", row.model_id)
+    shown = console["reviewer"].get(f"{console['url']}/improve", timeout=30).text
+    shown += _conversation(console, "pii")[2]
+    assert "IVIg is the drip" in shown and not any(s in shown for s in PII)
     assert _decide(console, "reviewer", row.id, "accept").status_code == 403
     assert _rows(console, "pii")[0].status == "open"
     assert _decide(console, "admin", row.id, "accept").status_code == 200
