@@ -323,3 +323,15 @@ def test_quality_over_time_counts_messages_and_corrections_per_model(console):
 
 def test_corrections_never_touch_rasas_events(console):
     assert _events_snapshot(console["engine"]) == console["events_before"]
+
+
+def test_an_export_with_nothing_accepted_still_gives_rasa_valid_files(tmp_path):
+    """The export always writes reviewed.yml, so a project that never accepted anything validates too."""
+    root = project_copy(tmp_path / "project")
+    result = cli(f"sqlite:///{tmp_path / 'empty.db'}", "export-training", "--root", str(root))
+    assert result.returncode == 0 and "0 accepted corrections" in result.stdout, result.stderr
+    assert yaml.safe_load((root / "data/nlu/reviewed.yml").read_text()) == {"version": "3.1", "nlu": []}
+    assert yaml.safe_load((root / "tests/eval/reviewed_set.yml").read_text())["items"] == []
+    validate = subprocess.run([RASA, "data", "validate", "--fail-on-warnings"], cwd=root,
+                              capture_output=True, text=True, timeout=600)
+    assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
