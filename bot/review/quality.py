@@ -35,6 +35,7 @@ class Cell:
     diagnosis: int = 0
     corrected_turns: int = 0
     corrections: Counter[str] = field(default_factory=Counter)  # by kind
+    targets: Counter[str] = field(default_factory=Counter)  # by target ("intent ask_ivig": 3)
 
     def rate(self, count: int) -> float:
         return count / self.messages if self.messages else 0.0
@@ -87,9 +88,11 @@ def compute(engine: Engine, weeks: int = 12, now: float | None = None) -> Qualit
     for r in fixed:
         key = (week_of(r.turn_ts), r.model_id or NO_MODEL)
         cell = cells.setdefault(key, Cell(*key))
+        label = corrections.target_label(r.kind, r.target, options)
         cell.corrections[r.kind] += 1
+        cell.targets[label] += 1
         turns[key].add((r.sender_id, r.event_id))
-        targets[corrections.target_label(r.kind, r.target, options)] += 1
+        targets[label] += 1
     for key, corrected in turns.items():
         cells[key].corrected_turns = len(corrected)
     totals = {label: Cell(label, "all") for label in labels}
@@ -100,13 +103,14 @@ def compute(engine: Engine, weeks: int = 12, now: float | None = None) -> Qualit
         for name in ("messages", "fallback", "low_confidence", "emergencies", "diagnosis", "corrected_turns"):
             setattr(total, name, getattr(total, name) + getattr(cell, name))
         total.corrections.update(cell.corrections)
+        total.targets.update(cell.targets)
     ordered = sorted((x for x in cells.values() if x.week in totals), key=lambda x: (x.week, x.model),
                      reverse=True)
     return Quality(labels, [totals[label] for label in labels], ordered, targets.most_common())
 
 
 CSV_COLUMNS = ["week", "model", "messages", "fallback_rate", "low_confidence_rate", "emergencies",
-               "diagnosis_requests", "corrected_turns", "corrected_share", *corrections.KINDS]
+               "diagnosis_requests", "corrected_turns", "corrected_share", *corrections.KINDS, "targets"]
 
 
 def to_csv(quality: Quality) -> str:
@@ -118,5 +122,6 @@ def to_csv(quality: Quality) -> str:
         writer.writerow([cell.week, cell.model, cell.messages, f"{cell.fallback_rate:.4f}",
                          f"{cell.low_confidence_rate:.4f}", cell.emergencies, cell.diagnosis,
                          cell.corrected_turns, f"{cell.corrected_share:.4f}",
-                         *(cell.corrections.get(kind, 0) for kind in corrections.KINDS)])
+                         *(cell.corrections.get(kind, 0) for kind in corrections.KINDS),
+                         "; ".join(f"{label}={n}" for label, n in cell.targets.most_common())])
     return buffer.getvalue()

@@ -25,6 +25,7 @@ import requests
 import sqlalchemy as sa
 import yaml
 
+from bot.review import corrections
 from bot.review.training import normalize
 from tests import servers
 from tests.review_support import PASSWORDS, Store, cli, csrf_token, login, project_copy, start_console
@@ -317,6 +318,9 @@ def test_quality_over_time_counts_messages_and_corrections_per_model(console):
     # Seven REST messages; corrected turns: pii, miss, conflict, emergency, known (the rejected
     # correction of "edit" and the rejected view of "conflict" do not count).
     assert (int(messages), int(corrected)) == (7, 5)
+    targets = page.split('class="targets">', 1)[1].split("</td>", 1)[0]
+    swelling = corrections.choices().red_flag_label("allergic_swelling")
+    assert "intent ask_plasma_exchange: 2" in targets and f"emergency: {swelling}: 1" in targets
     csv_text = console["reviewer"].get(f"{console['url']}/quality.csv", timeout=30).text
     assert csv_text.splitlines()[0].startswith("week,model,messages,fallback_rate")
 
