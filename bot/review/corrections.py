@@ -66,9 +66,11 @@ class Choices:
     intent_sections: dict[str, str]  # intent -> the section most of its passages are in
 
     def red_flag_label(self, category: str) -> str:
+        """The lexicon's lay label, so pages speak the care team's words, not ids."""
         return next((label for cid, label, _ in self.red_flags if cid == category), category)
 
     def section_title(self, section: str) -> str:
+        """The article's title: regression cases check the answer names it."""
         return next((title for sid, title in self.sections if sid == section), section)
 
 
@@ -172,10 +174,12 @@ def target_key(kind: str, target: str) -> str:
 
 
 def _clean_text(text: str) -> str:
+    """One line, bounded: an example is a single message, and a page must not carry a novel."""
     return " ".join(str(text).split())[:MAX_TEXT_CHARS]
 
 
 def _entities(message: Message) -> str:
+    """The extractor's entities as JSON, kept so the export can annotate without parsing events."""
     return json.dumps([{"entity": e.entity, "text": e.text, "negated": e.negated} for e in message.entities
                        if e.text])
 
@@ -221,6 +225,7 @@ def propose(engine: Engine, *, sender_id: str, message: Message, turn_index: int
 
 
 def get(engine: Engine, correction_id: int) -> sa.engine.Row:
+    """One correction; CorrectionError (a 404 for the pages) when it does not exist."""
     with engine.connect() as connection:
         row = connection.execute(sa.select(db.corrections)
                                  .where(db.corrections.c.id == correction_id)).first()

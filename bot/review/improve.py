@@ -57,6 +57,7 @@ async def correct_turn(request: Request, conversation_id: int) -> Response:
 
 
 def _improve_query(params: dict[str, str], **changes: object) -> str:
+    """The page's filters as a query string, so links and form posts come back to the same view."""
     values = {**params, **changes}
     return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
 
@@ -78,6 +79,7 @@ def improve_page(request: Request, status: str = "open", target: str = "", revie
 
 
 def _back_to_improve(form: dict, **message: str) -> RedirectResponse:
+    """Post/redirect/get back to the view the admin was on, with what happened."""
     back = str(form.get("back") or "")
     query = "&".join(filter(None, [back, urlencode(message) if message else ""]))
     return RedirectResponse("/improve" + (f"?{query}" if query else ""), status_code=303)
@@ -134,6 +136,7 @@ async def export_training(request: Request) -> Response:
 
 
 def _weeks(request: Request) -> int:
+    """The period asked for, bounded: two years of weeks is the most a chart can show."""
     try:
         return min(max(int(request.query_params.get("weeks", "12")), 2), 104)
     except ValueError:
@@ -170,6 +173,7 @@ def quality_page(request: Request) -> Response:
 
 @router.get("/quality.csv")
 def quality_csv(request: Request) -> Response:
+    """The week x model table for a spreadsheet or a report (counts only, no patient text)."""
     require_session(request)
     console = console_of(request)
     console.freshness.ensure()

@@ -38,23 +38,29 @@ class Cell:
     targets: Counter[str] = field(default_factory=Counter)  # by target ("intent ask_ivig": 3)
 
     def rate(self, count: int) -> float:
+        """Per user message, so weeks and models of different traffic compare."""
         return count / self.messages if self.messages else 0.0
 
     @property
     def fallback_rate(self) -> float:
+        """Messages the bot could not place (nlu_fallback, out_of_scope, no answer)."""
         return self.rate(self.fallback)
 
     @property
     def low_confidence_rate(self) -> float:
+        """Messages classified below the low-confidence threshold."""
         return self.rate(self.low_confidence)
 
     @property
     def corrected_share(self) -> float:
+        """Turns with a correction that was not rejected, per message."""
         return self.rate(self.corrected_turns)
 
 
 @dataclass
 class Quality:
+    """The page's data: week labels, per-week totals for the charts, week x model rows."""
+
     weeks: list[str]
     totals: list[Cell]  # one per week, all models
     cells: list[Cell]  # week x model, only where there were messages or corrections

@@ -72,9 +72,11 @@ class ExportReport:
 
     @property
     def n_examples(self) -> int:
+        """Examples written to reviewed.yml (after conflicts and duplicates were left out)."""
         return sum(len(v) for v in self.examples.values())
 
     def summary(self) -> dict[str, Any]:
+        """Counts only, for the audit log: it must not hold example text."""
         return {"accepted": self.accepted, "examples": self.n_examples, "intents": len(self.examples),
                 "conflicts": len(self.conflicts), "already_present": len(self.already_present),
                 "stories": self.stories, "cases": self.cases, "red_flag_cases": self.red_flag_cases}
@@ -113,6 +115,7 @@ def existing_examples(root: Path) -> dict[str, set[str]]:
 
 
 def domain_entities(root: Path) -> set[str]:
+    """Entity names the domain declares: annotating any other would fail validation."""
     domain = read_mapping(root / "domain.yml")
     return {next(iter(e)) if isinstance(e, dict) else str(e) for e in domain.get("entities") or ()}
 
@@ -161,6 +164,7 @@ def simple_rules(root: Path) -> dict[str, list[str]]:
 
 
 def _accepted(engine: Engine) -> list[sa.engine.Row]:
+    """Accepted corrections in the order they were made, so repeated exports write the same file."""
     c = db.corrections.c
     with engine.connect() as connection:
         return list(connection.execute(sa.select(db.corrections).where(c.status == "accepted")
@@ -237,6 +241,7 @@ def _story(engine: Engine, row: sa.engine.Row, intent: str, corrected: dict[tupl
 
 
 def _write_yaml(path: Path, header: str, body: dict) -> None:
+    """A YAML file with a header saying where it comes from (safe_dump quotes what needs it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=1000),
                     encoding="utf-8")
