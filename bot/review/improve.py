@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from bot.review import audit, charts, corrections, quality, training
 from bot.review.corrections import CorrectionError
+from bot.review.pages import _back, _load
 from bot.review.redact import redact
 from bot.review.web import check_csrf, console_of, render, require_admin, require_session
 
@@ -29,8 +30,6 @@ def _target(form: dict, kind: str) -> str:
 @router.post("/conversations/{conversation_id}/corrections")
 async def correct_turn(request: Request, conversation_id: int) -> Response:
     """A reviewer says what should have happened on one user turn of this conversation."""
-    from bot.review.pages import _back, _load
-
     session = require_session(request)
     form = await check_csrf(request, session)
     row, conversation, _state = _load(request, conversation_id)
