@@ -59,3 +59,45 @@ def test_targets_map_to_the_intents_they_teach():
     assert corrections.training_intent("emergency", "self_harm", options) == "emergency_self_harm"
     assert corrections.training_intent("answer", "symptoms", options) == "ask_symptoms"
     assert corrections.training_intent("diagnosis", "", options) == "ask_diagnosis"
+
+
+def _accepted(engine, rows):
+    import time
+
+    from bot.review import db
+
+    now = time.time()
+    with engine.begin() as connection:
+        connection.execute(db.corrections.insert(), [{
+            "sender_id": sender, "event_id": i + 1, "turn_index": 0, "turn_ts": now, "example_text": text,
+            "original_intent": "nlu_fallback", "original_confidence": 0.3, "model_id": "m", "entities": "[]",
+            "kind": kind, "target": target, "note": "", "reviewer": f"r{i}", "created_at": now,
+            "updated_at": now, "status": "accepted", "decided_by": "admin", "decided_at": now}
+            for i, (sender, text, kind, target) in enumerate(rows)])
+
+
+def test_export_writes_each_text_once_leaves_conflicts_out_and_redacts(tmp_path):
+    import yaml
+
+    from bot.review import db
+    from tests.review_support import project_copy
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    db.create_tables(engine)
+    _accepted(engine, [
+        ("a", "is the bloodwash thing safe", "intent", "ask_plasma_exchange"),
+        ("b", "Is the  bloodwash thing SAFE", "intent", "ask_plasma_exchange"),  # the same text again
+        ("c", "what about the zapper", "intent", "ask_treatment"),
+        ("d", "what about the zapper", "out_of_scope", ""),  # the same text, another intent
+        ("e", "mail me at jo@example.org, i want to end it all", "emergency", "self_harm"),
+    ])
+    root = project_copy(tmp_path / "project")
+    report = training.export(engine, root)
+    nlu = yaml.safe_load((root / "data/nlu/reviewed.yml").read_text())["nlu"]
+    assert {item["intent"]: item["examples"] for item in nlu} == {
+        "ask_plasma_exchange": "- is the bloodwash thing safe\n",
+        "emergency_self_harm": "- mail me at (EMAIL), i want to end it all\n"}
+    assert len(report.conflicts) == 1 and "what about the zapper" in report.conflicts[0]
+    [case] = yaml.safe_load((root / "tests/eval/reviewed_red_flags.yml").read_text())["items"]
+    assert case["text"] == "mail me at [EMAIL], i want to end it all" and case["expect"]["expect_988"] is True
+    assert not any("jo@example.org" in (root / name).read_text() for name in report.files)
