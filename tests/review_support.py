@@ -72,3 +72,40 @@ def postgres_database() -> Iterator[str]:
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make chromium`), never `playwright install`
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class Store:
+    """The store for one run: SQLite by the endpoints file's default path, or PostgreSQL by URL."""
+
+    def __init__(self, kind: str, workdir: Path) -> None:
+        self.kind, self.workdir, self._pg = kind, workdir, None
+
+    def __enter__(self) -> tuple[str, dict[str, str]]:
+        if self.kind == "sqlite":
+            # LES_TRACKER_DB_URL empty = unset: Rasa falls back to the `db:` file in endpoints.
+            return f"sqlite:///{self.workdir / 'conversations.db'}", {"LES_TRACKER_DB_URL": ""}
+        self._pg = postgres_database()
+        url = self._pg.__enter__()
+        return url, {"LES_TRACKER_DB_URL": url}
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pg is not None:
+            self._pg.__exit__(*exc)
+
+
+def project_copy(dest: Path) -> Path:
+    """A copy of the project's training inputs to export corrections into and train from.
+
+    Data, domain and config are copied (the export writes into data/ and tests/); the
+    code and the built spaCy pipeline are linked, so Rasa imports the same components.
+    """
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml"):
+        shutil.copy2(paths.ROOT / name, dest / name)
+    shutil.copytree(paths.ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("reviewed.yml"))
+    (dest / "tests" / "eval").mkdir(parents=True, exist_ok=True)
+    for name in ("bot", "actions", "build"):
+        (dest / name).symlink_to(paths.ROOT / name, target_is_directory=True)
+    return dest

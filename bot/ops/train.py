@@ -49,13 +49,17 @@ def fingerprint(root: Path = paths.ROOT) -> str:
     return digest.hexdigest()[:12]
 
 
-def model_path(root: Path = paths.ROOT) -> Path:
-    return MODELS / f"les-{fingerprint(root)}.tar.gz"
+def model_path(root: Path = paths.ROOT, out: Path = MODELS) -> Path:
+    return out / f"les-{fingerprint(root)}.tar.gz"
 
 
-def train(root: Path = paths.ROOT) -> Path:
-    """Train into models/ unless a model for these inputs exists; return its path."""
-    target = model_path(root)
+def train(root: Path = paths.ROOT, out: Path = MODELS) -> Path:
+    """Train into ``out`` (models/) unless a model for these inputs exists; return its path.
+
+    ``root`` and ``out`` let a test train a copy of the project (e.g. with reviewed
+    corrections exported into it) without touching the repository's data or models.
+    """
+    target = model_path(root, out)
     if target.exists():
         print(f"model is up to date: {target.relative_to(root)}", file=sys.stderr)
         return target
@@ -64,7 +68,7 @@ def train(root: Path = paths.ROOT) -> Path:
     env = process_env(root)
     subprocess.run(
         [str(Path(sys.executable).with_name("rasa")), "train", "--fixed-model-name",
-         target.name.removesuffix(".tar.gz"), "--out", str(MODELS)],
+         target.name.removesuffix(".tar.gz"), "--out", str(out)],
         cwd=root, env=env, check=True,
     )
     print(f"trained in {time.perf_counter() - started:.0f}s", file=sys.stderr)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from bot.review import admin, audit, auth, db, pages
+from bot.review import admin, audit, auth, db, improve, pages
 from bot.review.config import Settings
 from bot.review.index import Freshness
 from bot.review.web import (
@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(improve.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
 

@@ -27,6 +27,10 @@ TAG = "tag"
 NOTE = "note"
 USER_ADMIN = "user_admin"
 RETENTION = "retention"
+CORRECTION = "correction"
+CORRECTION_EDIT = "correction_edit"
+CORRECTION_DECISION = "correction_decision"
+TRAINING_EXPORT = "training_export"
 
 
 def record(engine: Engine, username: str | None, action: str, sender_id: str | None = None,

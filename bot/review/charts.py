@@ -13,8 +13,8 @@ BAR = "#2f6f9f"
 ALERT = "#b3261e"
 
 
-def bar_chart(labels: list[str], values: list[int], title: str, width: int = 640, height: int = 160,
-              colour: str = BAR) -> str:
+def bar_chart(labels: list[str], values: list[int] | list[float], title: str, width: int = 640,
+              height: int = 160, colour: str = BAR) -> str:
     """Vertical bars, one per label (e.g. per day), with the maximum on the axis."""
     top = max(values, default=0) or 1
     n = max(len(values), 1)
@@ -42,7 +42,8 @@ def bar_chart(labels: list[str], values: list[int], title: str, width: int = 640
         "</svg>")
 
 
-def horizontal_bars(items: list[tuple[str, int]], title: str, width: int = 640, colour: str = BAR) -> str:
+def horizontal_bars(items: list[tuple[str, int]] | list[tuple[str, float]], title: str, width: int = 640,
+                    colour: str = BAR) -> str:
     """Labelled horizontal bars (e.g. top intents), value printed at the end of each bar."""
     row = 22
     height = row * max(len(items), 1) + 8

@@ -5,6 +5,7 @@
     python -m bot.review.cli set-password bob | disable-user bob | enable-user bob | list-users
     python -m bot.review.cli retention --days 365 [--dry-run]
     python -m bot.review.cli reindex
+    python -m bot.review.cli export-training [--root DIR]   # accepted corrections -> training data
 
 The database is the one the bot uses (LES_TRACKER_DB_URL, else build/conversations.db);
 ``--db-url`` overrides it.
@@ -16,8 +17,10 @@ import argparse
 import getpass
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
-from bot.review import auth, db, index, retention
+from bot import paths
+from bot.review import audit, auth, db, index, retention, training
 from bot.review.config import database_url
 
 
@@ -49,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     keep.add_argument("--days", type=float, required=True)
     keep.add_argument("--dry-run", action="store_true")
     commands.add_parser("reindex", help="rebuild the console's search index from the events")
+    exporting = commands.add_parser(
+        "export-training", help="write accepted corrections as NLU data, test stories and regression cases")
+    exporting.add_argument("--root", type=Path, default=paths.ROOT,
+                           help="project directory to write into (default: this repository)")
     args = parser.parse_args(argv)
 
     engine = db.make_engine(args.db_url or database_url())
@@ -76,6 +83,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{verb} {conversations} conversations ({events} events) older than {args.days:g} days")
         elif args.command == "reindex":
             print(f"indexed {index.rebuild(engine)} conversations")
+        elif args.command == "export-training":
+            report = training.export(engine, args.root)
+            audit.record(engine, "cli", audit.TRAINING_EXPORT, **report.summary())
+            print(f"{report.accepted} accepted corrections: {report.n_examples} NLU examples in "
+                  f"{len(report.examples)} intents, {report.stories} test stories, {report.cases} regression "
+                  f"cases, {report.red_flag_cases} red-flag cases")
+            for line in report.conflicts:
+                print(f"left out (one example, one intent): {line}")
+            for line in report.already_present:
+                print(f"already in the training data: {line}")
+            for line in report.no_intent + report.stories_skipped:
+                print(f"note: {line}")
+            for name in report.files:
+                print(f"wrote {args.root / name}")
     except auth.UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

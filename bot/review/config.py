@@ -65,3 +65,7 @@ class Settings:
     sync_interval_seconds: float = field(
         default_factory=lambda: float(os.environ.get("LES_CONSOLE_SYNC_SECONDS", "2")))
     low_confidence_default: float = 0.5
+    # Where the admins' "export training data" button writes (data/nlu/reviewed.yml, tests/...):
+    # the repository the console runs from, unless a deployment or a test points elsewhere.
+    export_root: Path = field(default_factory=lambda: Path(os.environ.get("LES_TRAINING_EXPORT_ROOT", "")
+                                                            or paths.ROOT))

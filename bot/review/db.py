@@ -137,6 +137,51 @@ state = sa.Table(
 
 sa.Index("ix_console_conversations_first_ts", conversations.c.first_ts)
 
+# Per conversation, ISO week (its Monday, UTC) and model: the quality-over-time page's
+# counts, so that page sums a few thousand rows instead of parsing events.
+conversation_weeks = sa.Table(
+    "console_conversation_weeks", metadata,
+    sa.Column("conversation_id", sa.Integer, sa.ForeignKey("console_conversations.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("week", sa.String(10), primary_key=True),
+    sa.Column("model_id", sa.String(64), primary_key=True),
+    sa.Column("n_user", sa.Integer, nullable=False),
+    sa.Column("n_fallback", sa.Integer, nullable=False),
+    sa.Column("n_low_confidence", sa.Integer, nullable=False),
+    sa.Column("n_emergency", sa.Integer, nullable=False),
+    sa.Column("n_diagnosis", sa.Integer, nullable=False),
+)
+
+# What a reviewer says should have happened on one user turn (bot.review.corrections).
+# The turn is named by sender id and Rasa's event id; what the page and the export need
+# of it (redacted text, intent, confidence, entities, model) is copied here when the
+# correction is made, so the Improve page and the export never parse events.
+corrections = sa.Table(
+    "console_corrections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("event_id", sa.Integer, nullable=False),
+    sa.Column("turn_index", sa.Integer, nullable=False, default=0),  # 0 = first user turn
+    sa.Column("turn_ts", sa.Float),
+    sa.Column("example_text", sa.Text, nullable=False),  # redacted, maybe edited by the reviewer
+    sa.Column("original_intent", sa.String(255)),
+    sa.Column("original_confidence", sa.Float),
+    sa.Column("model_id", sa.String(64), nullable=False, default=""),
+    sa.Column("entities", sa.Text, nullable=False, default="[]"),  # JSON, as the extractor found them
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("target", sa.String(255), nullable=False, default=""),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("reviewer", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, default="open", index=True),
+    sa.Column("decided_by", sa.String(80)),
+    sa.Column("decided_at", sa.Float),
+    # One correction per reviewer and turn: a second submission replaces an open one.
+    sa.UniqueConstraint("sender_id", "event_id", "reviewer", name="uq_console_corrections_turn_reviewer"),
+)
+sa.Index("ix_console_corrections_turn", corrections.c.sender_id, corrections.c.event_id)
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()

@@ -24,6 +24,8 @@ DISCLAIMER_ACTION = "action_disclaimer"
 # The screening form sets this slot when it finishes (actions/screening.py).
 SCREENING_SLOT = "screening_summary"
 NEGATED_ROLE = "negated"
+# rasa.shared.constants.METADATA_MODEL_ID (not imported: the console does not load Rasa)
+MODEL_ID_KEY = "model_id"
 # Channel names Rasa writes in input_channel, mapped to what the care team calls them.
 CHANNELS = {"socketio": "web", "slack": "slack", "rest": "rest", "checkedrest": "rest"}
 
@@ -54,6 +56,11 @@ class Message:
     emergency: bool = False
     disclaimer: bool = False
     fallback: bool = False
+    # Rasa's events-table id of a user message: how a correction names its turn.
+    event_id: int | None = None
+    # The model that parsed the message: Rasa 3.6 writes its model_id into every event's
+    # metadata (DialogueStateTracker.update), so no extra bookkeeping is needed.
+    model_id: str | None = None
 
 
 @dataclass
@@ -107,6 +114,12 @@ def _entities(parse: dict[str, Any], text: str) -> list[Entity]:
     return found
 
 
+def model_of(data: dict[str, Any]) -> str | None:
+    """The model_id Rasa put into an event's metadata (None for imported or older events)."""
+    value = (data.get("metadata") or {}).get(MODEL_ID_KEY)
+    return str(value)[:64] if value else None
+
+
 def _user_message(data: dict[str, Any]) -> Message:
     parse = data.get("parse_data") or {}
     text = data.get("text") or parse.get("text") or ""
@@ -118,7 +131,7 @@ def _user_message(data: dict[str, Any]) -> Message:
         confidence=effective_confidence(parse), entities=_entities(parse, text),
         red_flags=red_flags, channel=channel_name(data.get("input_channel")),
         emergency=intent in EMERGENCY_INTENTS or bool(red_flags["reported"]),
-        fallback=intent in FALLBACK_INTENTS,
+        fallback=intent in FALLBACK_INTENTS, model_id=model_of(data),
     )
 
 
@@ -139,7 +152,9 @@ def parse_rows(sender_id: str, rows: Iterable[tuple[int, str]]) -> Conversation:
             conversation.first_ts = ts if conversation.first_ts is None else min(conversation.first_ts, ts)
             conversation.last_ts = ts if conversation.last_ts is None else max(conversation.last_ts, ts)
         if kind == "user":
-            conversation.messages.append(_user_message(data))
+            message = _user_message(data)
+            message.event_id = int(event_id)
+            conversation.messages.append(message)
             last_action = None
         elif kind == "action":
             last_action = data.get("name")

@@ -19,7 +19,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +34,13 @@ WATERMARK_KEY = "events_watermark"
 LOOKBACK_IDS = 1000
 BATCH = 200
 PREVIEW_CHARS = 140
+# Bumped whenever summarize() learns something new: a console started on an index built
+# by an older version rebuilds it once (the index is derived data; reviewer work is kept).
+INDEX_VERSION = "2"
+INDEX_VERSION_KEY = "index_version"
+# The quality page's "low confidence": the list page's default threshold.
+LOW_CONFIDENCE = 0.5
+NO_MODEL = "unknown"
 
 
 def day_of(timestamp: float) -> str:
@@ -41,11 +48,33 @@ def day_of(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
-Summary = tuple[dict[str, Any], dict[str, int], dict[str, tuple[int, int]]]
+def week_of(timestamp: float) -> str:
+    """The Monday (UTC) of the timestamp's ISO week: weeks sort and read as dates."""
+    day = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    return (day - timedelta(days=day.weekday())).strftime("%Y-%m-%d")
+
+
+WeekCounts = dict[tuple[str, str], list[int]]
+Summary = tuple[dict[str, Any], dict[str, int], dict[str, tuple[int, int]], WeekCounts]
+
+
+def _week_counts(users: list[Any]) -> WeekCounts:
+    """(week, model) -> [messages, fallback, low confidence, emergency, diagnosis]."""
+    weeks: WeekCounts = {}
+    for m in users:
+        if not m.timestamp:
+            continue
+        counts = weeks.setdefault((week_of(m.timestamp), m.model_id or NO_MODEL), [0, 0, 0, 0, 0])
+        counts[0] += 1
+        counts[1] += m.fallback
+        counts[2] += m.confidence is not None and m.confidence < LOW_CONFIDENCE
+        counts[3] += m.emergency
+        counts[4] += m.intent == "ask_diagnosis"
+    return weeks
 
 
 def summarize(conversation: Conversation) -> Summary:
-    """(index row, intent counts, per-day (user, bot) message counts) of one conversation."""
+    """(index row, intent counts, per-day (user, bot) counts, per-week-and-model counts)."""
     users = [m for m in conversation.messages if m.sender == "user"]
     bots = [m for m in conversation.messages if m.sender == "bot"]
     confidences = [m.confidence for m in users if m.confidence is not None]
@@ -80,7 +109,7 @@ def summarize(conversation: Conversation) -> Summary:
         if message.timestamp:
             counts = days.setdefault(day_of(message.timestamp), [0, 0])
             counts[0 if message.sender == "user" else 1] += 1
-    return row, dict(intents), {d: (c[0], c[1]) for d, c in days.items()}
+    return row, dict(intents), {d: (c[0], c[1]) for d, c in days.items()}, _week_counts(users)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -137,7 +166,7 @@ def _store_batch(connection: Connection, batch: list[Conversation]) -> None:
     summaries = {conv.sender_id: summarize(conv) for conv in batch}
     existing = dict(connection.execute(
         sa.select(c.sender_id, c.id).where(c.sender_id.in_(list(summaries)))).all())
-    new_rows = [row for sender, (row, _, _) in summaries.items() if sender not in existing]
+    new_rows = [row for sender, (row, *_) in summaries.items() if sender not in existing]
     if new_rows:
         connection.execute(db.conversations.insert(), new_rows)
     if existing:
@@ -149,16 +178,23 @@ def _store_batch(connection: Connection, batch: list[Conversation]) -> None:
         connection.execute(db.conversation_intents.delete()
                            .where(db.conversation_intents.c.conversation_id.in_(ids)))
         connection.execute(db.conversation_days.delete().where(db.conversation_days.c.conversation_id.in_(ids)))
+        connection.execute(db.conversation_weeks.delete()
+                           .where(db.conversation_weeks.c.conversation_id.in_(ids)))
     all_ids = dict(connection.execute(
         sa.select(c.sender_id, c.id).where(c.sender_id.in_(list(summaries)))).all())
     intents = [{"conversation_id": all_ids[s], "intent": i, "n": n}
-               for s, (_, counts, _) in summaries.items() for i, n in counts.items()]
+               for s, (_, counts, _, _) in summaries.items() for i, n in counts.items()]
     days = [{"conversation_id": all_ids[s], "day": d, "n_user": u, "n_bot": b}
-            for s, (_, _, per_day) in summaries.items() for d, (u, b) in per_day.items()]
+            for s, (_, _, per_day, _) in summaries.items() for d, (u, b) in per_day.items()]
+    weeks = [{"conversation_id": all_ids[s], "week": w, "model_id": m, "n_user": c[0], "n_fallback": c[1],
+              "n_low_confidence": c[2], "n_emergency": c[3], "n_diagnosis": c[4]}
+             for s, (_, _, _, per_week) in summaries.items() for (w, m), c in per_week.items()]
     if intents:
         connection.execute(db.conversation_intents.insert(), intents)
     if days:
         connection.execute(db.conversation_days.insert(), days)
+    if weeks:
+        connection.execute(db.conversation_weeks.insert(), weeks)
 
 
 def load_conversations(connection: Connection, senders: list[str]) -> Iterator[Conversation]:
@@ -184,6 +220,10 @@ def sync(engine: Engine) -> int:
     """Bring the index up to date with the events table; returns conversations rebuilt."""
     if not db.has_events_table(engine):
         return 0
+    with engine.connect() as connection:
+        version = _get_state(connection, INDEX_VERSION_KEY)
+    if version != INDEX_VERSION:
+        return rebuild(engine)
     with engine.begin() as connection:
         max_id = connection.execute(sa.select(sa.func.max(db.events.c.id))).scalar()
         if max_id is None:
@@ -203,8 +243,10 @@ def rebuild(engine: Engine) -> int:
     with engine.begin() as connection:
         connection.execute(db.conversation_intents.delete())
         connection.execute(db.conversation_days.delete())
+        connection.execute(db.conversation_weeks.delete())
         connection.execute(db.conversations.delete())
         connection.execute(db.state.delete().where(db.state.c.key == WATERMARK_KEY))
+        _set_state(connection, INDEX_VERSION_KEY, INDEX_VERSION)
     return sync(engine)
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from bot.review import audit, charts, db, export, filters, overview, reviews
+from bot.review import audit, charts, corrections, db, export, filters, overview, reviews
 from bot.review.events import Conversation
 from bot.review.index import load_conversations
 from bot.review.redact import redact
@@ -60,7 +60,12 @@ def conversation_list(request: Request) -> Response:
     facet = dict(zip(("emergency", "fallback", "low_confidence", "diagnosis", "screening"),
                      (int(v or 0) for v in counts[1:]), strict=True))
     pages = max(1, -(-total // chosen.per_page))
+    # Safety first: turns reviewers called emergencies stay in admins' sight until decided.
+    open_emergencies = corrections.open_emergencies(console.engine) if session.user.is_admin else 0
+    flagged = (corrections.senders_with_open_emergencies(console.engine, senders) if open_emergencies
+               else set())
     return render(request, "list.html", rows=rows, tags=tags, f=chosen, total=total, total_all=total_all,
+                  open_emergencies=open_emergencies, flagged=flagged,
                   facet=facet, pages=pages, utc=_utc, redact=redact,
                   all_tags=reviews.all_tags(console.engine),
                   channels=filters.CHANNELS, sorts=list(filters.SORTS), page_sizes=filters.PAGE_SIZES)
@@ -84,7 +89,13 @@ def _transcript(request: Request, conversation_id: int, revealed: bool) -> Respo
     session = request.state.session
     row, conversation, state = _load(request, conversation_id)
     show = (lambda text: text or "") if revealed else redact
+    engine = console_of(request).engine
+    fixes = corrections.for_turns(engine, row.sender_id)
+    options = corrections.choices()
     return render(request, "transcript.html", row=row, conversation=conversation, state=state, show=show,
+                  fixes=fixes, options=options, kinds=corrections.KINDS, disagree=corrections.disagreements,
+                  target_label=lambda kind, target: corrections.target_label(kind, target, options),
+                  short_model=corrections.short_model, redact=redact,
                   screening=screening_view(conversation.slots),
                   revealed=revealed, utc=_utc, labels=red_flag_labels(), csrf_token=session.csrf_token,
                   back=request.query_params.get("back", ""))

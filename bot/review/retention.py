@@ -49,8 +49,11 @@ def purge(engine: Engine, days: float, username: str = "cli", now: float | None 
                                .where(db.conversation_intents.c.conversation_id.in_(ids)))
             connection.execute(db.conversation_days.delete()
                                .where(db.conversation_days.c.conversation_id.in_(ids)))
+            connection.execute(db.conversation_weeks.delete()
+                               .where(db.conversation_weeks.c.conversation_id.in_(ids)))
             connection.execute(db.conversations.delete().where(db.conversations.c.sender_id.in_(chunk)))
-            for table in (db.reviews, db.tags, db.notes):
+            # Corrections too: they hold the (redacted) text of the purged turns.
+            for table in (db.reviews, db.tags, db.notes, db.corrections):
                 connection.execute(table.delete().where(table.c.sender_id.in_(chunk)))
             events_deleted += connection.execute(
                 db.events.delete().where(db.events.c.sender_id.in_(chunk))).rowcount or 0

@@ -1,12 +1,15 @@
-"""`make bench-console`: the review console on 10,000 synthetic conversations.
+"""`make bench-console`: the review console on 10,000 synthetic conversations and 1,000 corrections.
 
 Creates a temporary store with Rasa's own SQLTrackerStore (our EnvSQLTrackerStore),
 bulk-loads synthetic conversations shaped like the bot's real events (user turns
-with intent, ranking, entities and red flags; actions; bot messages; slots), starts
-the console as a real server and times its pages over HTTP. Prints a table; asserts
-nothing about speed (timings depend on the machine and its load).
+with intent, ranking, entities and red flags, and the model_id Rasa puts in each
+event's metadata, three models over the 90 days; actions; bot messages; slots),
+adds reviewers' corrections of random user turns (open, accepted, rejected; a few
+emergencies), starts the console as a real server and times its pages over HTTP,
+then times the training export. Prints a table; asserts nothing about speed
+(timings depend on the machine and its load).
 
-    python -m tests.bench.console [--conversations 10000] [--postgres] [--repeat 5]
+    python -m tests.bench.console [--conversations 10000] [--corrections 1000] [--postgres] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ TEXTS = ["what are the symptoms of lems", "is it linked to lung cancer", "how is
          "my legs are weak on the stairs", "does it get better with exercise", "hello", "thanks",
          "when should i call my doctor", "what tests confirm lems", "will my dad get better"]
 CHANNELS = [("socketio", 60), ("rest", 25), ("slack", 15)]
+# Three models over the 90 days (Rasa's model ids are 32 hex digits): retrained every month.
+MODELS = ["3f1c0a7e9b2d4c6e8a0b1c2d3e4f5a6b", "7d2e4f6a8c0e2a4c6e8a0c2e4a6c8e0a",
+          "b94d27b9934d3e08a52e52d7da7dabfa"]
+CORRECTION_KINDS = [("intent", 70), ("out_of_scope", 10), ("diagnosis", 6), ("answer", 9), ("emergency", 5)]
 
 
 def _pick(weighted: list[tuple[str, int]], rng: random.Random) -> str:
@@ -45,7 +52,9 @@ def _event(sender: str, data: dict) -> dict:
 def conversation(i: int, rng: random.Random, now: float) -> list[dict]:
     """One synthetic conversation as rows of Rasa's events table."""
     sender = f"bench-{i:05d}-{rng.getrandbits(32):08x}"
-    ts = now - rng.uniform(0, 90 * 86400)
+    age = rng.uniform(0, 90 * 86400)
+    ts = now - age
+    model = MODELS[min(int((90 * 86400 - age) // (30 * 86400)), 2)]
     channel = _pick(CHANNELS, rng)
     rows = [_event(sender, {"event": "action", "name": "action_session_start", "timestamp": ts}),
             _event(sender, {"event": "session_started", "timestamp": ts})]
@@ -67,6 +76,7 @@ def conversation(i: int, rng: random.Random, now: float) -> list[dict]:
         ranking = [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": 0.05}]
         rows.append(_event(sender, {
             "event": "user", "timestamp": ts, "text": text, "input_channel": channel,
+            "metadata": {"model_id": model, "assistant_id": "les-education-bot"},
             "parse_data": {"text": text, "intent": {"name": intent, "confidence": confidence},
                            "intent_ranking": ranking, "entities": [],
                            "red_flags": {"reported": reported, "negated": negated, "generic": []}}}))
@@ -110,6 +120,43 @@ def load(db_url: str, n: int) -> int:
     return total
 
 
+def add_corrections(db_url: str, n: int) -> int:
+    """n reviewers' corrections of random user turns, as the console would have stored them."""
+    import sqlalchemy as sa
+
+    from bot.review import corrections, db
+    from bot.review.redact import redact
+
+    if n <= 0:
+        return 0
+    rng = random.Random(11)
+    options = corrections.choices()
+    engine = db.make_engine(db_url)
+    with engine.begin() as connection:
+        turns = list(connection.execute(sa.select(db.events.c.id, db.events.c.sender_id, db.events.c.data)
+                                        .where(db.events.c.type_name == "user").order_by(db.events.c.id)))
+        rows = []
+        for event_id, sender, raw in rng.sample(turns, min(n, len(turns))):
+            data = json.loads(raw)
+            kind = _pick(CORRECTION_KINDS, rng)
+            target = {"intent": rng.choice(options.intents), "emergency": rng.choice(options.red_flags)[0],
+                      "answer": rng.choice(options.sections)[0]}.get(kind, "")
+            status = rng.choices(["open", "accepted", "rejected"], weights=[60, 30, 10])[0]
+            now = data["timestamp"] + rng.uniform(3600, 7 * 86400)
+            rows.append({
+                "sender_id": sender, "event_id": event_id, "turn_index": 0, "turn_ts": data["timestamp"],
+                "example_text": redact(data["text"]), "original_intent": data["parse_data"]["intent"]["name"],
+                "original_confidence": data["parse_data"]["intent"]["confidence"],
+                "model_id": data["metadata"]["model_id"], "entities": "[]", "kind": kind, "target": target,
+                "note": "bench", "reviewer": f"reviewer{rng.randint(1, 5)}", "created_at": now,
+                "updated_at": now,
+                "status": status, "decided_by": None if status == "open" else "bench-admin",
+                "decided_at": None if status == "open" else now + 3600})
+        connection.execute(db.corrections.insert(), rows)
+    engine.dispose()
+    return len(rows)
+
+
 def _time(session: requests.Session, url: str, repeat: int) -> tuple[float, float, int]:
     times = []
     size = 0
@@ -125,12 +172,13 @@ def _time(session: requests.Session, url: str, repeat: int) -> tuple[float, floa
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=10000)
+    parser.add_argument("--corrections", type=int, default=1000)
     parser.add_argument("--postgres", action="store_true", help="use a temporary PostgreSQL database")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
-    from bot.review import auth, db, index
-    from tests.review_support import login, postgres_database, start_console
+    from bot.review import auth, db, index, training
+    from tests.review_support import login, postgres_database, project_copy, start_console
 
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="les-bench-")))
@@ -150,10 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         index.sync(engine)
         print(f"index refresh with nothing new: {(time.perf_counter() - start) * 1000:.0f} ms")
         auth.create_user(engine, "bench", "only-for-timing-1x", "reviewer")
-        engine.dispose()
+        auth.create_user(engine, "bench-admin", "only-for-timing-2x", "admin")
+        print(f"corrections: {add_corrections(db_url, args.corrections)} of random user turns")
         process, url = start_console(workdir, db_url, LES_CONSOLE_SYNC_SECONDS="0")
         stack.callback(process.stop)
         session = login(url, "bench", "only-for-timing-1x")
+        admin = login(url, "bench-admin", "only-for-timing-2x")
         day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 30 * 86400))
         pages = [
             ("list, first page", "/"),
@@ -173,12 +223,27 @@ def main(argv: list[str] | None = None) -> int:
             ("overview (30 days)", "/overview"),
             ("transcript", "/conversations/1"),
             ("export CSV: emergencies", "/export.csv?emergency=yes"),
+            ("improve: open, emergencies first", "/improve"),
+            ("improve: all statuses, page 10", "/improve?status=all&page=10"),
+            ("improve: one target", "/improve?status=all&target=out_of_scope%3A"),
+            ("improve: one reviewer", "/improve?status=all&reviewer=reviewer3"),
+            ("quality (12 weeks)", "/quality"),
+            ("quality (52 weeks)", "/quality?weeks=52"),
         ]
+        admin_pages = [("admin: list with emergency flags", "/"), ("admin: improve", "/improve")]
         print(f"\n{'page':40} {'median ms':>10} {'max ms':>8} {'kB':>7}"
               f"   (over {args.repeat} requests, HTTP)")
-        for name, path in pages:
-            median, worst, size = _time(session, url + path, args.repeat)
+        for who, name, path in [(session, n, p) for n, p in pages] + [(admin, n, p) for n, p in admin_pages]:
+            median, worst, size = _time(who, url + path, args.repeat)
             print(f"{name:40} {median:10.1f} {worst:8.1f} {size / 1024:7.1f}")
+        root = project_copy(workdir / "project")
+        engine = db.make_engine(db_url)
+        start = time.perf_counter()
+        report = training.export(engine, root)
+        engine.dispose()
+        print(f"\nexport-training: {report.accepted} accepted corrections -> {report.n_examples} examples, "
+              f"{len(report.conflicts)} left out as conflicts, {report.cases + report.red_flag_cases} cases "
+              f"in {(time.perf_counter() - start) * 1000:.0f} ms")
     return 0
 
 

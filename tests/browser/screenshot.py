@@ -6,23 +6,29 @@ bot, and writes PNGs to build/screenshots/ (git-ignored):
 
     widget-desktop.png   the greeting, a quick reply's question and its answer
     widget-phone.png     a phone-sized screen after a red-flag message
+    review-correct.png   the review console: a reviewer correcting a misunderstood turn
+    review-improve.png   the review console's Improve page as an admin sees it
 
-docs/widget.png in the README is a copy of widget-desktop.png.
+docs/widget.png in the README is a copy of widget-desktop.png, docs/review-*.png of
+the console's. ``--console`` makes only the console's (no widget build needed).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+import requests
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot import paths
 from bot.ops.train import train
 from tests import servers
 from tests.browser import chromium
 from tests.browser.widget import Widget
+from tests.review_support import PASSWORDS, cli, csrf_token, login, start_console
 
 OUT = paths.BUILD / "screenshots"
 
@@ -58,7 +64,64 @@ def phone(browser, demo_url: str) -> Path:
     return path
 
 
+def _console_login(browser: Browser, url: str, role: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", PASSWORDS[role])
+    page.click("button:has-text('Log in')")
+    page.wait_for_selector("h1:has-text('Conversations')")
+    return page
+
+
+def console(browser: Browser, workdir: Path, bot_url: str, db: Path) -> list[Path]:
+    """Misunderstood turns, two reviewers' corrections (one disagreeing), then the two pages."""
+    say = lambda sender, text: requests.post(  # noqa: E731
+        f"{bot_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    for sender, texts in {"shot-a": ["hello", "whats the deal with the bloodwash thing"],
+                          "shot-b": ["my lips are going numb and tingly"],
+                          "shot-c": ["will the drip of antibodies help"]}.items():
+        for text in texts:
+            say(sender, text).raise_for_status()
+    db_url = f"sqlite:///{db}"
+    for role, password in [*PASSWORDS.items(), ("nurse", "blue-harbor-stone-5")]:
+        cli(db_url, "add-user", role, "--role", "admin" if role == "admin" else "reviewer",
+            "--password-stdin", stdin=password)
+    process, url = start_console(workdir, db_url)
+    try:
+        ids = dict(re.findall(r'data-sender="([^"]+)">\s*<td><a href="/conversations/(\d+)',
+                              login(url, "admin", PASSWORDS["admin"]).get(f"{url}/", timeout=30).text))
+        nurse = login(url, "nurse", "blue-harbor-stone-5")
+        for sender, kind, fields in [("shot-b", "emergency", {"red_flag": "allergic_swelling",
+                                                              "note": "numb lips after a new pill"}),
+                                     ("shot-c", "intent", {"intent": "ask_ivig", "note": "the drip = IVIg"}),
+                                     ("shot-a", "out_of_scope", {})]:
+            page = nurse.get(f"{url}/conversations/{ids[sender]}", timeout=30).text
+            event = re.findall(r'name="event_id" value="(\d+)"', page)[-1]
+            nurse.post(f"{url}/conversations/{ids[sender]}/corrections", timeout=30, data={
+                "csrf_token": csrf_token(page), "event_id": event, "kind": kind, **fields}).raise_for_status()
+        reviewer = _console_login(browser, url, "reviewer")
+        reviewer.goto(f"{url}/conversations/{ids['shot-a']}")
+        turn = reviewer.locator("article.msg.user", has_text="bloodwash")
+        turn.locator("summary").click()
+        turn.locator("input[name=kind][value=intent]").check()
+        turn.locator("select[name=intent]").select_option("ask_plasma_exchange")
+        turn.locator("textarea[name=note]").fill("patients call plasma exchange 'bloodwash'")
+        turn.scroll_into_view_if_needed()
+        shots = [OUT / "review-correct.png", OUT / "review-improve.png"]
+        reviewer.screenshot(path=str(shots[0]))
+        with reviewer.expect_navigation():
+            turn.locator("button:has-text('Propose correction')").click()
+        admin = _console_login(browser, url, "admin")
+        admin.goto(f"{url}/improve")
+        admin.screenshot(path=str(shots[1]), full_page=True)
+        return shots
+    finally:
+        process.stop()
+
+
 def main() -> int:
+    only_console = "--console" in sys.argv[1:]
     OUT.mkdir(parents=True, exist_ok=True)
     model = train()
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,7 +134,9 @@ def main() -> int:
             rasa, url = servers.start_rasa(workdir, model, endpoints)
             with sync_playwright() as playwright:
                 browser = chromium.launch(playwright)
-                shots = [desktop(browser, f"{url}/widget/"), phone(browser, f"{url}/widget/")]
+                shots = [] if only_console else [desktop(browser, f"{url}/widget/"),
+                                                 phone(browser, f"{url}/widget/")]
+                shots += console(browser, workdir, url, workdir / "conversations.db")
                 browser.close()
         finally:
             if rasa:

@@ -23,6 +23,18 @@ EVAL_DIR = Path(__file__).parent
 # The first set was written with the bot; the blind one later, by another author who saw
 # neither the training data nor the first set.
 HELD_OUT_SETS = ("eval_set.yml", "eval_set_blind.yml")
+# Written by the review console's export-training from accepted corrections (git-ignored):
+# turns the bot got wrong in real conversations, and the ones reviewers called emergencies.
+REVIEWED_SETS = ("reviewed_set.yml", "reviewed_red_flags.yml")
+
+
+def _sets() -> list[str]:
+    """The held-out sets, plus the reviewed ones when an export wrote cases into them."""
+    import yaml
+
+    reviewed = [name for name in REVIEWED_SETS if (EVAL_DIR / name).exists()
+                and (yaml.safe_load((EVAL_DIR / name).read_text()) or {}).get("items")]
+    return [*HELD_OUT_SETS, *reviewed]
 FOLDS = "3"
 
 
@@ -35,7 +47,7 @@ def held_out(model: Path) -> int:
             rasa, url = servers.start_rasa(work, model, endpoints)
             try:
                 status = 0
-                for name in HELD_OUT_SETS:
+                for name in _sets():
                     print(f"== held-out evaluation set {name} against {url} ==", flush=True)
                     status = status or run_eval.main([
                         "--url", url, "--set", str(EVAL_DIR / name),

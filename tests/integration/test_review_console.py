@@ -31,7 +31,7 @@ import sqlalchemy as sa
 
 from bot.channels.session_ids import conversation_id
 from tests import servers
-from tests.review_support import PASSWORDS, cli, csrf_token, login, postgres_database, start_console
+from tests.review_support import PASSWORDS, Store, cli, csrf_token, login, start_console
 
 # Letters only: sender ids are redacted in the console too, and a run of digits reads as an ID.
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))
@@ -130,7 +130,7 @@ def console(request: pytest.FixtureRequest, model_path: Path,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Real bot + console on one store; yields URLs, the store URL and logged-in sessions."""
     workdir = tmp_path_factory.mktemp(f"review-{request.param}")
-    with _store(request.param, workdir) as (db_url, rasa_env):
+    with Store(request.param, workdir) as (db_url, rasa_env):
         actions, action_url = servers.start_action_server(workdir)
         processes = [actions]
         try:
@@ -155,25 +155,6 @@ def console(request: pytest.FixtureRequest, model_path: Path,
         finally:
             for process in reversed(processes):
                 process.stop()
-
-
-class _store:
-    """The store for one run: SQLite by the endpoints file's default path, or PostgreSQL by URL."""
-
-    def __init__(self, kind: str, workdir: Path) -> None:
-        self.kind, self.workdir, self._pg = kind, workdir, None
-
-    def __enter__(self) -> tuple[str, dict[str, str]]:
-        if self.kind == "sqlite":
-            # LES_TRACKER_DB_URL empty = unset: Rasa falls back to the `db:` file in endpoints.
-            return f"sqlite:///{self.workdir / 'conversations.db'}", {"LES_TRACKER_DB_URL": ""}
-        self._pg = postgres_database()
-        url = self._pg.__enter__()
-        return url, {"LES_TRACKER_DB_URL": url}
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pg is not None:
-            self._pg.__exit__(*exc)
 
 
 def _ids(console: dict) -> dict[str, int]:

@@ -70,12 +70,25 @@ def test_summary_row_flags_and_channel():
         _user("do i have LES", "ask_diagnosis", 0.66, channel="socketio"),
         _user("call me at 555-123-4567", "out_of_scope", 0.5, channel="socketio"),
     ))
-    row, intents, days = summarize(conversation)
+    row, intents, days, weeks = summarize(conversation)
     assert row["channel"] == "web" and row["diagnosis"] and row["fallback"] and not row["emergency"]
     assert row["min_confidence"] == 0.5 and row["n_user"] == 3
     assert "555-123-4567" in row["search_text"] and "555-123-4567" not in row["search_redacted"]
     assert intents == {"greet": 1, "ask_diagnosis": 1, "out_of_scope": 1}
     assert days == {"2023-11-14": (3, 0)}
+    # 2023-11-14 is a Tuesday: its ISO week starts on Monday the 13th. No model_id: "unknown".
+    # [messages, fallback, low confidence (< 0.5), emergency, diagnosis]
+    assert weeks == {("2023-11-13", "unknown"): [3, 1, 0, 0, 1]}
+
+
+def test_each_user_turn_names_its_event_and_model():
+    first = {**_user("hello", "greet", 0.97), "metadata": {"model_id": "a" * 32, "assistant_id": "x"}}
+    second = {**_user("what is ivig", "ask_ivig", 0.3), "metadata": {"model_id": "b" * 32}}
+    conversation = parse_rows("s", _rows(
+        first, {"event": "action", "name": "utter_greet", "timestamp": 1_700_000_001.0}, second))
+    assert [(m.event_id, m.model_id) for m in conversation.messages] == [(1, "a" * 32), (3, "b" * 32)]
+    _, _, _, weeks = summarize(conversation)
+    assert weeks == {("2023-11-13", "a" * 32): [1, 0, 0, 0, 0], ("2023-11-13", "b" * 32): [1, 0, 1, 0, 0]}
 
 
 def test_broken_json_is_skipped_not_fatal():
