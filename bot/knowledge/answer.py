@@ -18,6 +18,7 @@ from functools import lru_cache
 from bot.knowledge.article import Article, Passage, load_article
 from bot.knowledge.relevance import off_topic
 from bot.knowledge.retrieval import Retriever
+from bot.language.requests import asks_for_diagnosis
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
@@ -135,7 +136,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     relevance.off_topic)."""
     article = article or load_article()
     elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts))
-    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, elsewhere.reason):
+    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere.reason):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
     if intent == NOT_COVERED_INTENT:
         # "Can LES mess with blood pressure?" reads like an off-article question but
@@ -159,11 +160,14 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     return Answer("article", render(chosen), chosen)
 
 
-def _still_a_diagnosis_request(intent: str, concepts: set[str], reason: str) -> bool:
+def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, reason: str) -> bool:
     """A request for a verdict always gets the refusal with exams and tests, unless it
-    asks for a dose, or is about another condition without naming LES ("do I have ALS?")."""
+    asks for a dose, is about another condition without naming LES ("do I have ALS?"),
+    or only the classifier took an uncovered question for one ("is alcohol ok with LES?")."""
     if intent != NO_DIAGNOSIS_INTENT or reason == "medicine":
         return False
+    if reason == "not_covered":
+        return asks_for_diagnosis(text)
     return reason != "condition" or "les" in concepts
 
 
