@@ -1,0 +1,100 @@
+"""The 911 message for a message whose turn cannot deliver it in time.
+
+A turn needs the lock store and the conversation store before it even reads the
+message. While one of them hangs, the turn cannot send the 911 message (its own
+first step), and nobody would hear anything until the store gives up. Every channel
+runs its turns through :func:`guarded_turn`: a turn not done ``LES_EMERGENCY_REPLY_S``
+after the message arrived, whose channel has not sent the 911 message yet, is
+checked with :func:`emergency_reply`, which reads the message with the same NLU as
+the turn (no conversation needed). For a red flag the turn is given up (nothing of it
+is stored; the person is asked to send it again) and the channel gets the emergency
+response the EmergencyPolicy would have sent first, to send now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from bot.ops import deadlines
+from bot.ops.deadlines import EMERGENCY_RESPONSES
+from bot.safety.emergency_policy import emergency_sequence
+from bot.safety.flags import EMERGENCY_INTENTS
+
+logger = logging.getLogger(__name__)
+
+
+def emergency_texts(agent: Any) -> set[str]:
+    """Every text of the 911 responses in the agent's domain."""
+    responses = agent.domain.responses if agent is not None and agent.domain else {}
+    return {variation.get("text") for name in EMERGENCY_RESPONSES
+            for variation in responses.get(name, []) if variation.get("text")}
+
+
+async def emergency_reply(agent: Any, text: str) -> list[dict[str, Any]]:
+    """The 911 message(s) to send now if ``text`` reports a red flag, else []."""
+    if agent is None or not agent.is_ready():
+        return []
+    try:
+        parsed = await agent.parse_message(text)
+    except Exception:  # the NLU itself failing must not take the channel's answer with it
+        logger.exception("could not read a message for red flags")
+        return []
+    intent = (parsed.get("intent") or {}).get("name")
+    if intent not in EMERGENCY_INTENTS:
+        return []
+    variations = agent.domain.responses.get(emergency_sequence(intent, False)[0], [])
+    logger.warning("the turn is late; the emergency message (%s) is sent without it", intent)
+    return [{"text": v["text"]} for v in variations[:1] if v.get("text")]
+
+
+def current_agent() -> Any:
+    """The Rasa server's agent (for channels that get no request object), or None."""
+    try:
+        from sanic import Sanic
+
+        return getattr(Sanic.get_app().ctx, "agent", None)
+    except Exception:  # no app, or several: no early reply, the turn still runs
+        return None
+
+
+def record_sent(output: Any) -> list[str]:
+    """The texts ``output`` sends from now on (its ``send_response`` is wrapped on the instance)."""
+    sent: list[str] = []
+    original = output.send_response
+
+    async def send_response(recipient_id: str, message: dict[str, Any]) -> None:
+        sent.append(message.get("text") or "")
+        await original(recipient_id, message)
+
+    output.send_response = send_response
+    return sent
+
+
+async def guarded_turn(handle: Callable[[], Awaitable[Any]], agent: Any, text: str,
+                       sent: Callable[[], Iterable[str]] = list) -> list[dict[str, Any]]:
+    """Run the turn ``handle()``; [] once it is done (its error is raised), or the 911 message(s)
+    to send now, with the turn given up, if it is late and ``text`` is a red flag.
+
+    ``sent()`` is what the channel has already delivered of this turn: a 911 message among
+    it means the person has it, and the turn is simply waited for.
+    """
+    received = deadlines.mark_received()  # the turn's task inherits it
+    try:
+        turn = asyncio.ensure_future(handle())
+    finally:
+        deadlines.reset_received(received)
+    try:
+        done, _ = await asyncio.wait({turn}, timeout=deadlines.emergency_reply_s())
+        if not done and not emergency_texts(agent).intersection(sent()):
+            early = await emergency_reply(agent, text)
+            if early and not turn.done():
+                turn.cancel()
+                return early
+        await turn
+        return []
+    except asyncio.CancelledError:
+        turn.cancel()  # the channel's own task was cancelled: do not leave the turn running
+        raise
