@@ -15,8 +15,9 @@ limits keep it short (all in seconds, from the environment of the Rasa server):
 - ``LES_STORE_TIMEOUT_S`` (3): one call to the conversation store or the lock store
   (bot/ops/store_guard.py); then the turn fails and REST answers 503.
 
-Channels call :func:`mark_received` when a message arrives; the time travels with the
-turn's task in a context variable (the user event's own time is the fallback).
+Channels call :func:`mark_received` when a message arrives; the time, and the turn's
+:class:`TurnProgress`, travel with the turn's task in context variables (the user
+event's own time is the fallback).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import contextvars
 import os
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 ACTION_TIMEOUT_ENV = "LES_ACTION_TIMEOUT_S"
@@ -35,10 +37,36 @@ DEFAULT_EMERGENCY_REPLY_S = 1.5
 DEFAULT_STORE_TIMEOUT_S = 3.0
 # What an emergency turn keeps after its last action call: saving it and sending the reply.
 EMERGENCY_MARGIN_S = 0.5
+# A store call running longer than this when the 911 message is due counts as hung.
+STALLED_STORE_CALL_S = 0.3
 # The responses that are the 911 message (bot/safety/emergency_policy.py sends them first).
 EMERGENCY_RESPONSES = ("utter_emergency", "utter_emergency_self_harm")
 
 _received_at: contextvars.ContextVar[float | None] = contextvars.ContextVar("les_received_at", default=None)
+
+
+@dataclass
+class TurnProgress:
+    """Where a turn is, as far as the stores are concerned (kept up by the store wrapper).
+
+    A turn that is late because the server is busy is still working towards its 911
+    message and is waited for; one that is late because it cannot get its conversation
+    (the lock or the store hangs) or cannot save it is held up, and a channel sends the
+    911 message without it.
+    """
+
+    read: bool = False  # the conversation was read: the turn got past its lock and the store
+    store_call_since: float | None = None  # monotonic start of the store call in flight
+
+    def held_up(self, now: float | None = None) -> bool:
+        if not self.read:
+            return True
+        now = time.monotonic() if now is None else now
+        return self.store_call_since is not None and now - self.store_call_since > STALLED_STORE_CALL_S
+
+
+_progress: contextvars.ContextVar[TurnProgress | None] = contextvars.ContextVar("les_turn_progress",
+                                                                                default=None)
 
 
 def seconds(name: str, default: float, environ: Mapping[str, str] = os.environ) -> float:
@@ -74,6 +102,21 @@ def mark_received(at: float | None = None) -> contextvars.Token:
 
 def reset_received(token: contextvars.Token) -> None:
     _received_at.reset(token)
+
+
+def track_progress() -> tuple[TurnProgress, contextvars.Token]:
+    """A new TurnProgress for the turn about to start (its task inherits it); reset with the token."""
+    progress = TurnProgress()
+    return progress, _progress.set(progress)
+
+
+def reset_progress(token: contextvars.Token) -> None:
+    _progress.reset(token)
+
+
+def progress() -> TurnProgress | None:
+    """The progress of the turn running in this task, if its channel tracks it."""
+    return _progress.get()
 
 
 def _this_turn(events: Iterable[Any]) -> tuple[list[Any], Any]:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from bot.knowledge.messages import message
@@ -110,11 +111,20 @@ def _install_strict_store() -> None:
         original = getattr(FailSafeTrackerStore, name)
 
         async def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            turn = deadlines.progress()
+            if turn is not None:
+                turn.store_call_since = time.monotonic()
             try:
-                return await store_thread.run(getattr(self._tracker_store, name)(*args, **kwargs), name)
+                result = await store_thread.run(getattr(self._tracker_store, name)(*args, **kwargs), name)
             except Exception as error:
                 logger.error("conversation store error in %s: %s", name, error)
                 raise StoreUnavailable(f"the conversation store failed ({name})") from error
+            finally:
+                if turn is not None:
+                    turn.store_call_since = None
+            if turn is not None and name.startswith("retrieve"):
+                turn.read = True
+            return result
 
         call.__doc__ = original.__doc__
         setattr(FailSafeTrackerStore, name, call)

@@ -1,14 +1,16 @@
 """The 911 message for a message whose turn cannot deliver it in time.
 
-A turn needs the lock store and the conversation store before it even reads the
-message. While one of them hangs, the turn cannot send the 911 message (its own
-first step), and nobody would hear anything until the store gives up. Every channel
-runs its turns through :func:`guarded_turn`: a turn not done ``LES_EMERGENCY_REPLY_S``
-after the message arrived, whose channel has not sent the 911 message yet, is
-checked with :func:`emergency_reply`, which reads the message with the same NLU as
-the turn (no conversation needed). For a red flag the turn is given up (nothing of it
-is stored; the person is asked to send it again) and the channel gets the emergency
-response the EmergencyPolicy would have sent first, to send now.
+A turn needs the lock store and the conversation store before it even reads the message.
+While one of them hangs, the turn cannot send the 911 message (its own first step), and
+nobody would hear anything until the store gives up. Every channel runs its turns
+through :func:`guarded_turn`: a turn not done ``LES_EMERGENCY_REPLY_S`` after the
+message arrived that is held up by a store (it has not read its conversation yet, or a
+store call has been running for a while: ``deadlines.TurnProgress``), whose channel has
+not sent the 911 message yet, is checked with :func:`emergency_reply`, which reads the
+message with the same NLU as the turn (no conversation needed). For a red flag the turn
+is given up (nothing of it is stored; the person is asked to send it again) and the
+channel gets the emergency response the EmergencyPolicy would have sent first, to send
+now.
 """
 
 from __future__ import annotations
@@ -81,16 +83,20 @@ async def guarded_turn(handle: Callable[[], Awaitable[Any]], agent: Any, text: s
     ``sent()`` is what the channel has already delivered of this turn: a 911 message among
     it means the person has it, and the turn is simply waited for.
     """
-    received = deadlines.mark_received()  # the turn's task inherits it
+    received = deadlines.mark_received()  # the turn's task inherits both
+    progress, tracking = deadlines.track_progress()
     try:
         turn = asyncio.ensure_future(handle())
     finally:
+        deadlines.reset_progress(tracking)
         deadlines.reset_received(received)
     try:
         done, _ = await asyncio.wait({turn}, timeout=deadlines.emergency_reply_s())
-        if not done and not emergency_texts(agent).intersection(sent()):
+        # late because it cannot read or save its conversation (not merely busy), and the
+        # person does not have the 911 message yet
+        if not done and progress.held_up() and not emergency_texts(agent).intersection(sent()):
             early = await emergency_reply(agent, text)
-            if early and not turn.done():
+            if early and not turn.done() and progress.held_up():
                 turn.cancel()
                 return early
         await turn
