@@ -3,7 +3,9 @@ server, two Rasa servers sharing them, and HAProxy in front (deploy/haproxy/hapr
 
 Everything listens on 127.0.0.1, on free ports, and is started and stopped by the tests
 (the machine's own PostgreSQL and Redis services are never touched). Each process can be
-stopped, killed and started again on the same port, which is what the fault tests do.
+stopped, killed and started again on the same port, or paused (SIGSTOP, the whole process
+tree: alive, connections open, nothing answered) and resumed, which is what the fault
+tests do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from bot import paths
 from bot.ops.wait import wait_until_up
@@ -83,6 +87,21 @@ class Managed:
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
+
+    def _tree(self) -> list[psutil.Process]:
+        """The process and all its descendants (PostgreSQL's backends each have a session
+        of their own, so signalling the process group would miss them)."""
+        root = psutil.Process(self.popen.pid)
+        return [root, *root.children(recursive=True)]
+
+    def pause(self) -> None:
+        """SIGSTOP every process of the tree, parent first (so it forks nothing new): hung."""
+        for process in self._tree():
+            process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for process in reversed(self._tree()):
+            process.send_signal(signal.SIGCONT)
 
 
 @dataclass
