@@ -21,7 +21,8 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
 - never holds the 911 message back: a turn not done ``LES_EMERGENCY_REPLY_S`` (1.5 s)
   after the message arrived is checked for a red flag (``bot/safety/early_reply.py``);
   for one, the turn is given up (nothing of it is stored) and the answer is that 503
-  with the emergency message first in ``messages`` (the same list a 200 carries).
+  with the emergency message first in ``messages`` (the same list a 200 carries); so is
+  a red flag whose turn failed at once (a store that is down).
 
 Configured in credentials.yml as ``bot.channels.rest.CheckedRestInput``; its URL stays
 ``/webhooks/rest/webhook``. Rasa's ``?stream=true`` variant is not offered (no client
@@ -228,9 +229,9 @@ class CheckedRestInput(RestInput):
                                            getattr(request.app.ctx, "agent", None), text)
                 if early:
                     return unavailable(sender, early)
-            except (Exception, CancelledError):
+            except (Exception, CancelledError) as error:
                 logger.exception("the message of conversation %r could not be handled", sender)
-                return unavailable(sender)
+                return unavailable(sender, getattr(error, "emergency", None))
             messages = collector.messages
             if original_chars > self.max_message_chars:
                 messages = [*messages, {"recipient_id": sender,

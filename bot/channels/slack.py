@@ -201,8 +201,10 @@ class LesSlackInput(SlackInput):
                 await output.send_text_message(incoming.channel, reply["text"])
             if early:
                 await output.send_text_message(incoming.channel, FAILED_MESSAGE)
-        except Exception:
+        except Exception as error:
             logger.exception("Answering Slack conversation %s failed.", incoming.conversation_id)
+            for reply in getattr(error, "emergency", []):  # a red flag: the 911 message anyway
+                await output.send_text_message(incoming.channel, reply["text"])
             await output.send_text_message(incoming.channel, FAILED_MESSAGE)
 
     async def _not_for_you(self, click: NotForYou) -> None:

@@ -224,8 +224,10 @@ class WidgetSocketInput(InputChannel):
             try:
                 early = await guarded_turn(lambda: on_new_message(user_message), current_agent(), text,
                                            lambda: sent)
-            except Exception:
+            except Exception as error:
                 logger.exception("the message of conversation %s could not be handled", conversation)
+                for reply in getattr(error, "emergency", []):  # a red flag: the 911 message anyway
+                    await output.send_text_message(conversation, reply["text"])
                 await output.send_text_message(conversation, UNAVAILABLE)
                 return
             if early:  # the turn was late and given up: the 911 message now, then "send it again"

@@ -75,13 +75,22 @@ def record_sent(output: Any) -> list[str]:
     return sent
 
 
+class TurnFailed(RuntimeError):
+    """The turn failed (a store is down); ``emergency`` is the 911 message to send anyway, if any."""
+
+    def __init__(self, emergency: list[dict[str, Any]]) -> None:
+        super().__init__("the turn failed" + (" (a red flag: the 911 message is sent)" if emergency else ""))
+        self.emergency = emergency
+
+
 async def guarded_turn(handle: Callable[[], Awaitable[Any]], agent: Any, text: str,
                        sent: Callable[[], Iterable[str]] = list) -> list[dict[str, Any]]:
-    """Run the turn ``handle()``; [] once it is done (its error is raised), or the 911 message(s)
-    to send now, with the turn given up, if it is late and ``text`` is a red flag.
+    """Run the turn ``handle()``; [] once it is done, or the 911 message(s) to send now, with
+    the turn given up, if it is late, held up by a store, and ``text`` is a red flag.
 
-    ``sent()`` is what the channel has already delivered of this turn: a 911 message among
-    it means the person has it, and the turn is simply waited for.
+    A failed turn raises TurnFailed, carrying the 911 message for a red flag: a store that
+    is down fails the turn at once, before it could send it. ``sent()`` is what the channel
+    has already delivered of this turn: a 911 message among it means the person has it.
     """
     received = deadlines.mark_received()  # the turn's task inherits both
     progress, tracking = deadlines.track_progress()
@@ -99,7 +108,11 @@ async def guarded_turn(handle: Callable[[], Awaitable[Any]], agent: Any, text: s
             if early and not turn.done() and progress.held_up():
                 turn.cancel()
                 return early
-        await turn
+        try:
+            await turn
+        except Exception as error:
+            sent_911 = emergency_texts(agent).intersection(sent())
+            raise TurnFailed([] if sent_911 else await emergency_reply(agent, text)) from error
         return []
     except asyncio.CancelledError:
         turn.cancel()  # the channel's own task was cancelled: do not leave the turn running

@@ -18,10 +18,8 @@ from bot.ops import resilience
 from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.scale.load import Load, is_subsequence
 from tests.scale.talk import Conversation, SocketClient, Turn, stored_texts, turns_are_whole
-from tests.scale.test_faults import RECOVERY_S, _check_outage
+from tests.scale.test_faults import DEGRADED_S, EMERGENCY_S, RECOVERY_S, _check_outage
 
-EMERGENCY_S = 2.0  # the 911 message, from sending the message to having it
-DEGRADED_S = 5.0  # the apology (action server hung) or the 503 (store or lock store hung)
 HUNG_S = 8  # how long each part stays paused
 
 

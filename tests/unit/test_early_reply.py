@@ -72,8 +72,18 @@ def test_a_late_turn_without_a_red_flag_is_waited_for_and_its_error_raised():
         await asyncio.sleep(0.3)
         raise ConnectionError("store down")
 
-    with pytest.raises(ConnectionError):
+    with pytest.raises(early_reply.TurnFailed) as failed:
         asyncio.run(early_reply.guarded_turn(stuck_then_fails, AGENT, "hello"))
+    assert failed.value.emergency == [] and isinstance(failed.value.__cause__, ConnectionError)
+
+
+def test_a_red_flag_whose_turn_fails_at_once_still_gets_the_911_message():
+    async def store_down():
+        raise ConnectionError("connection refused")
+
+    with pytest.raises(early_reply.TurnFailed) as failed:
+        asyncio.run(early_reply.guarded_turn(store_down, AGENT, "i cant breathe"))
+    assert failed.value.emergency == [{"text": EMERGENCY_TEXT}]
 
 
 def test_no_second_911_message_when_the_channel_already_sent_it():
