@@ -1,4 +1,4 @@
-"""Failing safely inside the Rasa server: two changes to Rasa 3.6's behaviour.
+"""Failing safely inside the Rasa server: three changes to Rasa 3.6's behaviour.
 
 1. **The action server is down or failing.** Rasa logs the error, drops the action's
    events and carries on: a medical question then gets no reply at all (the answer and
@@ -21,7 +21,10 @@
    stored, so every turn answered with 200 is in the database, and the conversation
    goes on where it was once the database is back. A *hung* store is the same failure
    after ``LES_STORE_TIMEOUT_S``: its calls run off the event loop
-   (bot/ops/store_guard.py), so the rest of the server keeps going meanwhile.
+   (bot/ops/store_guard.py), so the rest of the server keeps going meanwhile. The
+   wrapper also notes in the turn's ``deadlines.TurnProgress`` whether the conversation
+   was read and since when a store call runs, so that a channel can tell a turn held up
+   by a store from a busy one (bot/safety/early_reply.py).
 
 3. **A malformed socket.io request** (a long-polling POST with an empty ``sid``) makes
    python-engineio 4.7.1 (pinned for Rasa 3.6) fail with a TypeError and Sanic answer
