@@ -56,20 +56,25 @@ def _wait_for_output(process: subprocess.Popen, log, text: str, timeout: float =
         time.sleep(0.2)
 
 
-def _action_server(launcher: subprocess.Popen) -> psutil.Process:
+def _child(launcher: subprocess.Popen, module: str) -> psutil.Process:
+    """The launcher's one running child whose command line names ``module``."""
     children = psutil.Process(launcher.pid).children(recursive=True)
-    found = [c for c in children if c.is_running() and "rasa_sdk" in " ".join(c.cmdline())]
+    found = [c for c in children if c.is_running() and module in " ".join(c.cmdline())]
     assert len(found) == 1, found
     return found[0]
 
 
-def test_a_crashed_action_server_is_restarted_while_rasa_keeps_sending_911(model_path, workdir):
-    rasa_port, actions_port = servers.free_port(), servers.free_port()
+def _action_server(launcher: subprocess.Popen) -> psutil.Process:
+    return _child(launcher, "rasa_sdk")
+
+
+def test_crashed_action_server_and_console_are_restarted_while_rasa_keeps_sending_911(model_path, workdir):
+    rasa_port, actions_port, console_port = servers.free_port(), servers.free_port(), servers.free_port()
     endpoints = servers.write_endpoints(
         workdir, f"http://localhost:{actions_port}/webhook", servers.sqlite_store(workdir / "crash.db"))
     log = workdir / "run-crash.log"
     env = process_env(RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port),
-                      CONSOLE_PORT=str(servers.free_port()), LES_RESTART_MAX_CRASHES="3")
+                      CONSOLE_PORT=str(console_port), LES_RESTART_MAX_CRASHES="3")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.ops.run", "--model", str(model_path), "--endpoints", str(endpoints)],
         cwd=paths.ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -100,6 +105,14 @@ def test_a_crashed_action_server_is_restarted_while_rasa_keeps_sending_911(model
         answer = requests.post(rest, json={"sender": uuid.uuid4().hex, "message": "what is ivig"},
                                timeout=60).json()
         assert names_section([m["text"] for m in answer], "Treatment")
+        # the review console too
+        _child(process, "bot.review.serve").kill()
+        console_killed_at = time.monotonic()
+        while not answers(f"http://127.0.0.1:{console_port}/healthz"):
+            assert time.monotonic() - console_killed_at < 60, log.read_text()
+            time.sleep(0.2)
+        print(f"review console killed: back in {time.monotonic() - console_killed_at:.1f} s")
+        assert "review console restarted (pid" in log.read_text()
         # a part that keeps crashing stops everything, saying which and why
         for _ in range(2):
             while not answers(health):
