@@ -255,7 +255,8 @@ def haproxy(workdir: Path, rasa: list[HttpServer]) -> HttpServer:
                       env=env, port=port, health="/webhooks/rest/")
 
 
-def start_cluster(workdir: Path, model: Path) -> Cluster:
+def start_cluster(workdir: Path, model: Path, rasa_env: dict[str, str] | None = None) -> Cluster:
+    """The whole cluster; ``rasa_env`` adds variables to both Rasa servers (the fake Slack's)."""
     postgres = Postgres.create(workdir).start()
     database = "les_scale"
     postgres.create_database(database)
@@ -269,7 +270,7 @@ def start_cluster(workdir: Path, model: Path) -> Cluster:
         actions.start()
         endpoints_file = endpoints(workdir, f"{actions.url}/webhook", postgres.port, database, redis.port,
                                    f"scale{os.getpid()}")
-        cluster.rasa = [rasa_server(i + 1, workdir, model, endpoints_file) for i in range(2)]
+        cluster.rasa = [rasa_server(i + 1, workdir, model, endpoints_file, env=rasa_env) for i in range(2)]
         for server in cluster.rasa:
             server.start(wait=False)
         for server in cluster.rasa:

@@ -3,9 +3,10 @@ PostgreSQL and Redis each paused with SIGSTOP (alive, connections open, nothing 
 while six conversations keep talking to both Rasa servers, then resumed with SIGCONT.
 
 The figures the README's "Failing safely" table gives are asserted here: the 911 message
-within 2 s of the message on REST and on the widget's socket, the apology or a 503 with
-Retry-After within 5 s, no answered turn lost or half-written, everything answering again
-after the resume. Each test prints what it measured (``pytest -rP`` shows it)."""
+within 2 s of the message on REST, on the widget's socket and in Slack (the fake Slack),
+the apology or a 503 with Retry-After within 5 s, no answered turn lost or half-written,
+everything answering again after the resume. Each test prints what it measured (``pytest
+-rP`` shows it)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.scale.load import Load, is_subsequence
 from tests.scale.talk import Conversation, SocketClient, Turn, stored_texts, turns_are_whole
 from tests.scale.test_faults import DEGRADED_S, EMERGENCY_S, RECOVERY_S, _check_outage
+from tests.slack_fake import SLACK_SECRET, FakeSlackApi, SlackSender, unique
 
 HUNG_S = 8  # how long each part stays paused
 
@@ -27,6 +29,18 @@ def _widget_first_reply(sio: SocketClient, text: str) -> tuple[float, str]:
     started = time.monotonic()
     replies = sio.ask(uuid.uuid4().hex, text, timeout=60)
     return time.monotonic() - started, replies[0]
+
+
+def _slack_posts(url: str, fake_slack: FakeSlackApi, text: str) -> tuple[float, list[str]]:
+    """Seconds from a Slack DM to the bot's first post in it, and the first two posts."""
+    channel = unique("D")
+    started = time.monotonic()
+    assert SlackSender(f"{url}/webhooks/slack/webhook", SLACK_SECRET).dm(
+        unique("U"), channel, text).status_code == 200
+    fake_slack.wait_for(channel, bool, timeout=60)
+    first_s = time.monotonic() - started
+    posts = fake_slack.wait_for(channel, lambda posts: len(posts) >= 2, timeout=60)
+    return first_s, [post.text for post in posts]
 
 
 def _recovered(url: str, deadline_s: float) -> Turn:
@@ -44,7 +58,7 @@ def _report(part: str, **figures: float) -> None:
     print(f"{part} hung: " + ", ".join(f"{name} {value:.2f} s" for name, value in figures.items()))
 
 
-def test_action_server_hung_mid_load_911_first_within_2s_apology_within_5s(cluster, store):
+def test_action_server_hung_mid_load_911_first_within_2s_apology_within_5s(cluster, store, fake_slack):
     load = Load([server.url for server in cluster.rasa]).start()
     sio = SocketClient(cluster.lb_url)
     talk = Conversation()
@@ -56,6 +70,7 @@ def test_action_server_hung_mid_load_911_first_within_2s_apology_within_5s(clust
             self_harm = Conversation().say(cluster.lb_url, "i want to kill myself")
             medical = talk.say(cluster.lb_url, "what causes LES")
             widget_s, widget_first = _widget_first_reply(sio, "i cant breathe")
+            slack_s, slack_posts = _slack_posts(cluster.lb_url, fake_slack, "my son is choking")
             time.sleep(HUNG_S - 4)
         finally:
             cluster.actions.resume()
@@ -66,13 +81,15 @@ def test_action_server_hung_mid_load_911_first_within_2s_apology_within_5s(clust
         load.stop()
         sio.client.disconnect()
     _report("action server", rest_911=emergency.seconds, rest_988=self_harm.seconds, widget_911=widget_s,
-            apology=medical.seconds, answers_again_after_resume=recovery_s)
+            slack_911=slack_s, apology=medical.seconds, answers_again_after_resume=recovery_s)
     for turn in (emergency, self_harm):
         assert turn.status == 200 and is_emergency(turn.replies[0]), turn.replies
         assert turn.replies[1:] == [resilience.apology_text()], turn.replies  # once, and 911 named
         assert turn.seconds <= EMERGENCY_S, turn.seconds
     assert "988" in self_harm.replies[0]
     assert is_emergency(widget_first) and widget_s <= EMERGENCY_S, (widget_s, widget_first)
+    assert is_emergency(slack_posts[0]) and slack_s <= EMERGENCY_S, (slack_s, slack_posts)
+    assert "look up the article" in slack_posts[1], slack_posts  # the apology, not silence
     assert medical.status == 200 and medical.replies == [resilience.apology_text()]
     assert "911" in medical.replies[0] and "provider" in medical.replies[0]
     assert medical.seconds <= DEGRADED_S, medical.seconds
@@ -88,7 +105,7 @@ def test_action_server_hung_mid_load_911_first_within_2s_apology_within_5s(clust
 
 
 @pytest.mark.parametrize("service", ["postgres", "redis"])
-def test_store_hung_mid_load_911_within_2s_clean_503_within_5s(cluster, store, service):
+def test_store_hung_mid_load_911_within_2s_clean_503_within_5s(cluster, store, fake_slack, service):
     part = getattr(cluster, service)
     load = Load([server.url for server in cluster.rasa]).start()
     sio = SocketClient(cluster.lb_url)
@@ -102,6 +119,7 @@ def test_store_hung_mid_load_911_within_2s_clean_503_within_5s(cluster, store, s
             self_harm = self_harm_talk.say(cluster.lb_url, "i want to end my life")
             medical = Conversation().say(cluster.lb_url, "what causes LES")
             widget_s, widget_first = _widget_first_reply(sio, "my baby is not breathing")
+            slack_s, slack_posts = _slack_posts(cluster.lb_url, fake_slack, "she collapsed, unresponsive")
             time.sleep(max(0.0, HUNG_S - (time.monotonic() - paused_at)))
         finally:
             part.resume()
@@ -113,7 +131,7 @@ def test_store_hung_mid_load_911_within_2s_clean_503_within_5s(cluster, store, s
         load.stop()
         sio.client.disconnect()
     _report(service, rest_911=emergency.seconds, rest_988=self_harm.seconds, widget_911=widget_s,
-            rest_503=medical.seconds, answers_again_after_resume=recovery_s)
+            slack_911=slack_s, rest_503=medical.seconds, answers_again_after_resume=recovery_s)
     for talk, turn in ((emergency_talk, emergency), (self_harm_talk, self_harm)):
         # the turn could not be stored: a 503 (send it again) whose messages start with 911
         assert turn.status == 503 and turn.retry_after, (turn.status, turn.replies)
@@ -122,6 +140,8 @@ def test_store_hung_mid_load_911_within_2s_clean_503_within_5s(cluster, store, s
         assert turn.text not in stored_texts(store(talk.sender))[0]  # given up, not written late
     assert "988" in self_harm.replies[0]
     assert is_emergency(widget_first) and widget_s <= EMERGENCY_S, (widget_s, widget_first)
+    assert is_emergency(slack_posts[0]) and slack_s <= EMERGENCY_S, (slack_s, slack_posts)
+    assert "try again" in slack_posts[1], slack_posts
     assert medical.status == 503 and medical.retry_after and "try again" in medical.replies[-1]
     assert medical.seconds <= DEGRADED_S, medical.seconds
     assert names_section(again.replies, "Treatment"), again.replies
