@@ -158,6 +158,8 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    # a bad LES_*_S value stops the server at its start, naming it, not every turn later
+    deadlines.action_timeout_s(), deadlines.emergency_reply_s(), deadlines.store_timeout_s()
     _install_action_fallback()
     _install_strict_store()
     _install_engineio_guard()

@@ -32,6 +32,7 @@ from pathlib import Path
 from bot import paths
 from bot.channels.slack_settings import WEBHOOK_PATH, SlackSettings
 from bot.ops import envfile
+from bot.ops.deadlines import seconds
 from bot.ops.env import process_env
 from bot.ops.supervise import CrashLoop, RestartPolicy, Supervisor, log_line_writer
 from bot.ops.wait import wait_until_up
@@ -83,13 +84,21 @@ def supervised(supervisor: Supervisor, name: str, log_name: str, args: list[str]
 
 
 def restart_policy(env: dict[str, str]) -> RestartPolicy:
-    """Restart backoff and crash-loop limit; LES_RESTART_* override them (the tests use short ones)."""
+    """Restart backoff and crash-loop limit; LES_RESTART_* override them (the tests use short ones).
+
+    ValueError, naming the variable, for a value that is not a positive number (a whole
+    one for LES_RESTART_MAX_CRASHES).
+    """
     default = RestartPolicy()
+    raw = (env.get("LES_RESTART_MAX_CRASHES") or "").strip()
+    if raw and not (raw.isdigit() and int(raw) > 0):
+        raise ValueError(f"LES_RESTART_MAX_CRASHES must be a whole number above 0, not {raw!r}")
+    crashes = int(raw) if raw else default.max_crashes
     return RestartPolicy(
-        first_delay_s=float(env.get("LES_RESTART_FIRST_DELAY_S") or default.first_delay_s),
-        max_delay_s=float(env.get("LES_RESTART_MAX_DELAY_S") or default.max_delay_s),
-        max_crashes=int(env.get("LES_RESTART_MAX_CRASHES") or default.max_crashes),
-        window_s=float(env.get("LES_RESTART_WINDOW_S") or default.window_s),
+        first_delay_s=seconds("LES_RESTART_FIRST_DELAY_S", default.first_delay_s, env),
+        max_delay_s=seconds("LES_RESTART_MAX_DELAY_S", default.max_delay_s, env),
+        max_crashes=crashes,
+        window_s=seconds("LES_RESTART_WINDOW_S", default.window_s, env),
     )
 
 
@@ -130,7 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     env = process_env(base=base_env, ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)
     say = log_line_writer(LOGS / "run.log", lambda text: print(text, file=sys.stderr, flush=True))
-    supervisor = Supervisor(restart_policy(env), say)
+    try:
+        supervisor = Supervisor(restart_policy(env), say)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
