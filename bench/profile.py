@@ -4,8 +4,9 @@ The agent is loaded in this process exactly as ``rasa run`` loads it (our model,
 endpoints with a temporary SQLite store, a real action server in a subprocess). After a
 warm-up, ``--concurrency`` conversations send ``--messages`` messages of our mix through
 ``Agent.handle_message`` (what every channel calls) while pyinstrument samples the whole
-thread: NLU components, policies, tracker store, the action server calls. Sanic's HTTP
-layer is not in the picture. Two renderings go to reports/bench/: a call tree (text)
+thread: NLU components, policies, the action server calls. The tracker store's own work
+runs on a thread of its own (bot/ops/store_guard.py) and is not sampled; Sanic's HTTP
+layer is not in the picture either. Two renderings go to reports/bench/: a call tree (text)
 and the same as HTML, plus the flat list of the functions that cost the most themselves.
 """
 

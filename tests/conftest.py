@@ -13,7 +13,7 @@ import requests
 
 from bot.ops.train import train
 from tests import servers
-from tests.slack_fake import SLACK_SECRET, SLACK_TOKEN, FakeSlackApi, SlackSender
+from tests.slack_fake import SLACK_SECRET, SLACK_TOKEN, FakeSlackApi, SlackSender, slack_env
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +53,8 @@ def stack(model_path: Path, workdir: Path, fake_slack: FakeSlackApi) -> Iterator
     actions, action_url = servers.start_action_server(workdir)
     db = workdir / "conversations.db"
     endpoints = servers.write_endpoints(workdir, action_url, servers.sqlite_store(db))
-    # slack_sdk sends through HTTP(S)_PROXY and ignores NO_PROXY: an empty value turns
-    # that off, so a CI proxy never sits between the bot and the local fake Slack.
-    slack_env = {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
-                 "SLACK_API_URL": fake_slack.api_url,
-                 **dict.fromkeys(("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"), "")}
     try:
-        rasa, url = servers.start_rasa(workdir, model_path, endpoints, env=slack_env)
+        rasa, url = servers.start_rasa(workdir, model_path, endpoints, env=slack_env(fake_slack))
     except Exception:
         actions.stop()
         raise

@@ -333,3 +333,14 @@ class SlackSender:
         }
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.send(body, "application/x-www-form-urlencoded")
+
+
+def slack_env(fake: FakeSlackApi) -> dict[str, str]:
+    """A Rasa server's environment for the Slack channel, posting to ``fake``.
+
+    slack_sdk sends through HTTP(S)_PROXY and ignores NO_PROXY: an empty value turns that
+    off, so a CI proxy never sits between the bot and the local fake Slack.
+    """
+    return {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
+            "SLACK_API_URL": fake.api_url,
+            **dict.fromkeys(("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"), "")}

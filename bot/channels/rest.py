@@ -16,8 +16,13 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
 - cuts messages longer than ``max_message_chars`` to that length, with a note appended
   to the bot's reply so the person knows;
 - answers 503 with a JSON error when the turn could not be handled (the conversation
-  store is down, see ``bot/ops/resilience.py``): the turn was not stored, the client
-  may send it again.
+  store is down or hung, see ``bot/ops/resilience.py``): the turn was not stored, the
+  client may send it again;
+- never holds the 911 message back: a turn not done ``LES_EMERGENCY_REPLY_S`` (1.5 s)
+  after the message arrived is checked for a red flag (``bot/safety/early_reply.py``);
+  for one, the turn is given up (nothing of it is stored) and the answer is that 503
+  with the emergency message first in ``messages`` (the same list a 200 carries); so is
+  a red flag whose turn failed at once (a store that is down).
 
 Configured in credentials.yml as ``bot.channels.rest.CheckedRestInput``; its URL stays
 ``/webhooks/rest/webhook``. Rasa's ``?stream=true`` variant is not offered (no client
@@ -46,6 +51,7 @@ from sanic.response import HTTPResponse
 from bot.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
 from bot.knowledge.messages import message as bot_message
 from bot.ops import resilience, speedups
+from bot.safety.early_reply import guarded_turn
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +62,19 @@ MAX_SENDER_CHARS = 256
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNAVAILABLE = ("The bot cannot answer right now; please try again in a minute. "
                "If this is an emergency, call 911 (or your local emergency number) now.")
+RETRY_AFTER_S = 5
 
 
 def _error(message: str, status: int = 400, headers: dict[str, str] | None = None) -> HTTPResponse:
     return response.json({"error": message}, status=status, headers=headers)
+
+
+def unavailable(sender: str, first: list[dict[str, Any]] | None = None) -> HTTPResponse:
+    """503 + Retry-After: the turn was not stored. ``first``: the 911 message, sent anyway."""
+    messages = [*({"recipient_id": sender, **m} for m in first or []),
+                {"recipient_id": sender, "text": UNAVAILABLE}]
+    return response.json({"error": UNAVAILABLE, "retry_after": RETRY_AFTER_S, "messages": messages},
+                         status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 def clean_text(text: str) -> str:
@@ -204,15 +219,19 @@ class CheckedRestInput(RestInput):
             original_chars = len(text)
             text = text[: self.max_message_chars]
             collector = CollectingOutputChannel()
+            user_message = UserMessage(text, collector, sender,
+                                       input_channel=body.get("input_channel") or self.name(),
+                                       metadata=self.get_metadata(request))
             try:
-                await on_new_message(UserMessage(
-                    text, collector, sender,
-                    input_channel=body.get("input_channel") or self.name(),
-                    metadata=self.get_metadata(request),
-                ))
-            except (Exception, CancelledError):
+                # nothing reaches a REST client before the turn ends: the 911 message
+                # counts as sent only in the answer itself
+                early = await guarded_turn(lambda: on_new_message(user_message),
+                                           getattr(request.app.ctx, "agent", None), text)
+                if early:
+                    return unavailable(sender, early)
+            except (Exception, CancelledError) as error:
                 logger.exception("the message of conversation %r could not be handled", sender)
-                return _error(UNAVAILABLE, 503, headers={"Retry-After": "5"})
+                return unavailable(sender, getattr(error, "emergency", None))
             messages = collector.messages
             if original_chars > self.max_message_chars:
                 messages = [*messages, {"recipient_id": sender,

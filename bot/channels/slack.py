@@ -31,7 +31,11 @@ message a new conversation. This one:
 5. on a click, first replaces the clicked message's buttons with the choice
    (chat.update), then lets the bot answer: a screening question answered by a click
    cannot be answered again from Slack, which keeps old buttons clickable forever. A
-   click on buttons meant for someone else gets a note only the clicker sees.
+   click on buttons meant for someone else gets a note only the clicker sees;
+6. posts each reply as the turn makes it (the 911 message first), and for a red flag
+   whose turn is late (a hung store) posts the 911 message at ``LES_EMERGENCY_REPLY_S``
+   and gives the turn up (``bot/safety/early_reply.py``); a failed turn gets a
+   "try again" note with the 911 line.
 
 Which messages are answered, where, and in which conversation: ``slack_events``.
 How answers look in Slack: ``slack_format``.
@@ -66,6 +70,7 @@ from bot.channels.slack_events import (
 from bot.channels.slack_output import LesSlackBot
 from bot.channels.slack_settings import SlackSettings
 from bot.knowledge.messages import message as bot_message
+from bot.safety.early_reply import current_agent, guarded_turn, record_sent
 
 logger = logging.getLogger(__name__)
 
@@ -187,12 +192,19 @@ class LesSlackInput(SlackInput):
             if not incoming.text:
                 await output.send_text_message(incoming.channel, bot_message("empty_message"))
                 return
-            await on_new_message(UserMessage(
-                incoming.text, output, incoming.conversation_id,
-                input_channel=self.name(), metadata=incoming.metadata,
-            ))
-        except Exception:
+            sent = record_sent(output)
+            user_message = UserMessage(incoming.text, output, incoming.conversation_id,
+                                       input_channel=self.name(), metadata=incoming.metadata)
+            early = await guarded_turn(lambda: on_new_message(user_message), current_agent(),
+                                       incoming.text, lambda: sent)
+            for reply in early:  # the turn was late and given up: the 911 message now
+                await output.send_text_message(incoming.channel, reply["text"])
+            if early:
+                await output.send_text_message(incoming.channel, FAILED_MESSAGE)
+        except Exception as error:
             logger.exception("Answering Slack conversation %s failed.", incoming.conversation_id)
+            for reply in getattr(error, "emergency", []):  # a red flag: the 911 message anyway
+                await output.send_text_message(incoming.channel, reply["text"])
             await output.send_text_message(incoming.channel, FAILED_MESSAGE)
 
     async def _not_for_you(self, click: NotForYou) -> None:

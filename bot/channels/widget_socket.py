@@ -5,7 +5,7 @@ Rasa 3.6's ``SocketIOInput`` accepts websocket connections from any web page
 client join any conversation by naming its ``session_id`` and files each message
 under whatever ``session_id`` that message carries. This channel keeps Rasa's
 events (``session_request`` -> ``session_confirm``, ``user_uttered``,
-``bot_uttered``) and output, and changes four things:
+``bot_uttered``) and output, and changes five things:
 
 - **Origins.** Only pages from ``WIDGET_ALLOWED_ORIGINS`` (comma-separated
   ``scheme://host[:port]``) may connect; unset means the bot server's own origin
@@ -22,6 +22,9 @@ events (``session_request`` -> ``session_confirm``, ``user_uttered``,
   ``max_messages_per_minute`` messages per conversation and per socket (a socket
   cannot escape by opening new conversations). A message over the limit is not
   handled; the widget is told once per burst how long to wait, with the 911 line.
+- **Failing turns are said.** A turn that fails (the conversation store is down or
+  hung) tells the widget to try again, with the 911 line; a red flag whose turn is
+  late gets the 911 message at ``LES_EMERGENCY_REPLY_S`` (``bot/safety/early_reply.py``).
 
 Configured in credentials.yml as ``bot.channels.widget_socket.WidgetSocketInput``;
 its name stays ``socketio`` so events keep ``input_channel: socketio``.
@@ -47,11 +50,13 @@ from bot.channels import session_ids
 from bot.channels.rest import (
     DEFAULT_MAX_MESSAGE_CHARS,
     DEFAULT_MAX_MESSAGES_PER_MINUTE,
+    UNAVAILABLE,
     RateLimiter,
     clean_text,
     long_message_note,
 )
 from bot.knowledge.messages import message as bot_message
+from bot.safety.early_reply import current_agent, guarded_turn, record_sent
 
 logger = logging.getLogger(__name__)
 
@@ -214,7 +219,22 @@ class WidgetSocketInput(InputChannel):
             if not text.strip():
                 await output.send_text_message(conversation, bot_message("empty_message"))
                 return
-            await on_new_message(UserMessage(text, output, conversation, input_channel=self.name()))
+            sent = record_sent(output)
+            user_message = UserMessage(text, output, conversation, input_channel=self.name())
+            try:
+                early = await guarded_turn(lambda: on_new_message(user_message), current_agent(), text,
+                                           lambda: sent)
+            except Exception as error:
+                logger.exception("the message of conversation %s could not be handled", conversation)
+                for reply in getattr(error, "emergency", []):  # a red flag: the 911 message anyway
+                    await output.send_text_message(conversation, reply["text"])
+                await output.send_text_message(conversation, UNAVAILABLE)
+                return
+            if early:  # the turn was late and given up: the 911 message now, then "send it again"
+                for reply in early:
+                    await output.send_text_message(conversation, reply["text"])
+                await output.send_text_message(conversation, UNAVAILABLE)
+                return
             if original_length is not None:
                 await output.send_text_message(
                     conversation, long_message_note(original_length, self.max_message_chars))

@@ -13,6 +13,12 @@ every 20 ms until it is gone, and the holder deletes it only if it still holds i
 token (a Lua compare-and-delete). A server that dies holding a lock blocks that one
 conversation until the lifetime (``TICKET_LOCK_LIFETIME``, default 60 s) runs out.
 
+Redis is called from a few threads, never from the event loop (``bot/ops/store_guard.py``):
+a hung Redis fails the turn with LockError after ``LES_STORE_TIMEOUT_S`` instead of
+stopping the whole server. A lock that Redis grants after its caller gave up is
+released at once, and a release that does not get through in time is left to finish
+on its thread (or to the lifetime).
+
     lock_store:
       type: bot.ops.lock_store.AtomicRedisLockStore
       url: redis-host
@@ -23,6 +29,8 @@ conversation until the lifetime (``TICKET_LOCK_LIFETIME``, default 60 s) runs ou
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 import time
 import uuid
 from collections.abc import AsyncGenerator
@@ -30,6 +38,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+
+from bot.ops.store_guard import BlockingCalls, StoreTimeout
+
+logger = logging.getLogger(__name__)
 
 POLL_S = 0.02
 # Delete the key only if it still holds our token (it may have expired and been re-taken).
@@ -50,6 +62,7 @@ class AtomicRedisLockStore(RedisLockStore):
             kwargs.pop("type", None)
         super().__init__(**kwargs)
         self._release = self.red.register_script(_RELEASE)
+        self._calls = BlockingCalls("les-lock-store")
 
     def _mutex_key(self, conversation_id: str) -> str:
         return f"{self.key_prefix}mutex:{conversation_id}"
@@ -65,11 +78,29 @@ class AtomicRedisLockStore(RedisLockStore):
         token = uuid.uuid4().hex
         lifetime_ms = max(1, int(lock_lifetime * 1000))
         deadline = time.monotonic() + 2 * lock_lifetime
-        while not self.red.set(key, token, nx=True, px=lifetime_ms):
-            if time.monotonic() > deadline:
-                raise LockError(f"could not lock conversation '{conversation_id}' in time")
-            await asyncio.sleep(min(wait_time_in_seconds, POLL_S))
+
+        def take(gave_up: threading.Event) -> bool:
+            taken = bool(self.red.set(key, token, nx=True, px=lifetime_ms))
+            if taken and gave_up.is_set():  # granted too late: nobody will use or release it
+                self._release(keys=[key], args=[token])
+                return False
+            return taken
+
+        def release(_: threading.Event) -> None:
+            self._release(keys=[key], args=[token])
+
+        try:
+            while not await self._calls.run(take, "a lock request"):
+                if time.monotonic() > deadline:
+                    raise LockError(f"could not lock conversation '{conversation_id}' in time")
+                await asyncio.sleep(min(wait_time_in_seconds, POLL_S))
+        except StoreTimeout as error:
+            raise LockError(str(error)) from error
         try:
             yield None
         finally:
-            self._release(keys=[key], args=[token])
+            try:
+                await self._calls.run(release, "a lock release")
+            except StoreTimeout as error:
+                # the turn is done (and stored): do not fail it; the release goes on on its thread
+                logger.warning("conversation %s: %s", conversation_id, error)

@@ -1,4 +1,4 @@
-"""Failing safely inside the Rasa server: two changes to Rasa 3.6's behaviour.
+"""Failing safely inside the Rasa server: three changes to Rasa 3.6's behaviour.
 
 1. **The action server is down or failing.** Rasa logs the error, drops the action's
    events and carries on: a medical question then gets no reply at all (the answer and
@@ -7,8 +7,10 @@
    saying that the bot cannot look things up right now and to call 911 in an emergency.
    Domain responses (the 911 message, the screening questions) still work, so an
    emergency still gets the 911 message first and the form asks its question again.
-   A hung action server is given ``LES_ACTION_TIMEOUT_S`` seconds (default 20), not
-   Rasa's five minutes.
+   A hung action server is given ``LES_ACTION_TIMEOUT_S`` seconds (3), not Rasa's five
+   minutes; once a call failed, the turn's other action calls are not made; and in an
+   emergency turn the calls after the 911 message end in time for the reply to leave
+   within ``LES_EMERGENCY_REPLY_S`` (bot/ops/deadlines.py).
 
 2. **The conversation store is down.** Rasa wraps every tracker store in
    ``FailSafeTrackerStore``, which on a database error carries on with an *empty*
@@ -17,7 +19,12 @@
    never reaches the database. Here a store error aborts the turn with
    :class:`StoreUnavailable`; the REST channel answers 503 and nothing half-done is
    stored, so every turn answered with 200 is in the database, and the conversation
-   goes on where it was once the database is back.
+   goes on where it was once the database is back. A *hung* store is the same failure
+   after ``LES_STORE_TIMEOUT_S``: its calls run off the event loop
+   (bot/ops/store_guard.py), so the rest of the server keeps going meanwhile. The
+   wrapper also notes in the turn's ``deadlines.TurnProgress`` whether the conversation
+   was read and since when a store call runs, so that a channel can tell a turn held up
+   by a store from a busy one (bot/safety/early_reply.py).
 
 3. **A malformed socket.io request** (a long-polling POST with an empty ``sid``) makes
    python-engineio 4.7.1 (pinned for Rasa 3.6) fail with a TypeError and Sanic answer
@@ -30,17 +37,20 @@ when Rasa builds the channels from credentials.yml).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import os
+import time
 from typing import Any
 
 from bot.knowledge.messages import message
+from bot.ops import deadlines
+from bot.ops.store_guard import StoreThread
 
 logger = logging.getLogger(__name__)
 
 APOLOGY_KEY = "service_unavailable"
-ACTION_TIMEOUT_ENV = "LES_ACTION_TIMEOUT_S"
-DEFAULT_ACTION_TIMEOUT_S = 20
+# An action call with less time than this left in an emergency turn is not made at all.
+MIN_ACTION_CALL_S = 0.05
 _installed = False
 
 
@@ -72,35 +82,52 @@ def _install_action_fallback() -> None:
     original_run = action_module.RemoteAction.run
 
     async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
+        if apologized_this_turn(tracker.events):
+            # the action server already failed in this turn: waiting for it again would
+            # only hold the reply back (the 911 message with it, over REST)
+            logger.warning("custom action %r not called: the action server failed earlier "
+                           "in this turn", self.name())
+            return []
+        budget = deadlines.action_budget_s(tracker.events)
         try:
-            return await original_run(self, output_channel, nlg, tracker, domain)
+            if budget < MIN_ACTION_CALL_S:
+                raise asyncio.TimeoutError("no time left before the emergency reply is due")
+            return await asyncio.wait_for(original_run(self, output_channel, nlg, tracker, domain),
+                                          budget)
         except action_module.ActionExecutionRejection:
             raise  # a form's "I can't use this answer": Rasa's own, expected path
-        except Exception as error:  # any failure of the remote call
-            logger.error("custom action %r failed (%s); the person gets the apology",
-                         self.name(), error)
-            if apologized_this_turn(tracker.events):
-                return []
+        except Exception as error:  # any failure of the remote call, a timeout included
+            logger.error("custom action %r failed (%s) within %.2f s; the person gets the apology",
+                         self.name(), repr(error), budget)
             return [BotUttered(apology_text(), metadata={"les_fallback": "action_server"})]
 
     run.__doc__ = original_run.__doc__
     action_module.RemoteAction.run = run
-    timeout = float(os.environ.get(ACTION_TIMEOUT_ENV) or DEFAULT_ACTION_TIMEOUT_S)
-    action_module.DEFAULT_REQUEST_TIMEOUT = timeout
 
 
 def _install_strict_store() -> None:
     from rasa.core.tracker_store import FailSafeTrackerStore
 
+    store_thread = StoreThread("les-tracker-store")
+
     def strict(name: str) -> None:
         original = getattr(FailSafeTrackerStore, name)
 
         async def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            turn = deadlines.progress()
+            if turn is not None:
+                turn.store_call_since = time.monotonic()
             try:
-                return await getattr(self._tracker_store, name)(*args, **kwargs)
+                result = await store_thread.run(getattr(self._tracker_store, name)(*args, **kwargs), name)
             except Exception as error:
                 logger.error("conversation store error in %s: %s", name, error)
                 raise StoreUnavailable(f"the conversation store failed ({name})") from error
+            finally:
+                if turn is not None:
+                    turn.store_call_since = None
+            if turn is not None and name.startswith("retrieve"):
+                turn.read = True
+            return result
 
         call.__doc__ = original.__doc__
         setattr(FailSafeTrackerStore, name, call)
@@ -131,6 +158,8 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    # a bad LES_*_S value stops the server at its start, naming it, not every turn later
+    deadlines.action_timeout_s(), deadlines.emergency_reply_s(), deadlines.store_timeout_s()
     _install_action_fallback()
     _install_strict_store()
     _install_engineio_guard()

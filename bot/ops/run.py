@@ -1,8 +1,11 @@
-"""Start the action server, the Rasa server and the review console; stop all on Ctrl-C.
+"""Start the action server, the Rasa server and the review console, keep them up; Ctrl-C stops all.
 
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
-The processes' logs go to build/logs/. Ports come from RASA_PORT (5005),
+A part that crashes after the start is started again with backoff while the others
+keep running (bot/ops/supervise.py); only Ctrl-C, or a part that keeps crashing,
+stops everything. The processes' logs go to build/logs/, the launcher's own
+(crashes, restarts) to build/logs/run.log. Ports come from RASA_PORT (5005),
 ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The Rasa server also serves the web
 widget and its demo page (/widget/, see bot/channels/widget_assets.py);
 WIDGET_ALLOWED_ORIGINS is passed on. The conversation store is the SQLite file
@@ -29,7 +32,9 @@ from pathlib import Path
 from bot import paths
 from bot.channels.slack_settings import WEBHOOK_PATH, SlackSettings
 from bot.ops import envfile
+from bot.ops.deadlines import seconds
 from bot.ops.env import process_env
+from bot.ops.supervise import CrashLoop, RestartPolicy, Supervisor, log_line_writer
 from bot.ops.wait import wait_until_up
 
 LOGS = paths.BUILD / "logs"
@@ -65,9 +70,36 @@ def api_status(env: dict[str, str]) -> str:
 def start(name: str, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
-    handle = log.open("ab")
-    process = subprocess.Popen(args, cwd=paths.ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    with log.open("ab") as handle:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(args, cwd=paths.ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     return process, log
+
+
+def supervised(supervisor: Supervisor, name: str, log_name: str, args: list[str],
+               env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
+    """Start a process under the supervisor (restarted with the same command if it crashes)."""
+    log = LOGS / f"{log_name}.log"
+    process = supervisor.add(name, lambda: start(log_name, args, env)[0], log)
+    return process, log
+
+
+def restart_policy(env: dict[str, str]) -> RestartPolicy:
+    """Restart backoff and crash-loop limit; LES_RESTART_* override them (the tests use short ones).
+
+    ValueError, naming the variable, for a value that is not a positive number (a whole
+    one for LES_RESTART_MAX_CRASHES).
+    """
+    default = RestartPolicy()
+    raw = (env.get("LES_RESTART_MAX_CRASHES") or "").strip()
+    if raw and not (raw.isdigit() and int(raw) > 0):
+        raise ValueError(f"LES_RESTART_MAX_CRASHES must be a whole number above 0, not {raw!r}")
+    crashes = int(raw) if raw else default.max_crashes
+    return RestartPolicy(
+        first_delay_s=seconds("LES_RESTART_FIRST_DELAY_S", default.first_delay_s, env),
+        max_delay_s=seconds("LES_RESTART_MAX_DELAY_S", default.max_delay_s, env),
+        max_crashes=crashes,
+        window_s=seconds("LES_RESTART_WINDOW_S", default.window_s, env),
+    )
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -106,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = Path(sys.executable).parent
     env = process_env(base=base_env, ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)
-    processes: list[subprocess.Popen] = []
+    say = log_line_writer(LOGS / "run.log", lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        supervisor = Supervisor(restart_policy(env), say)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -117,24 +154,21 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         print("starting the action server ...", flush=True)
-        actions, actions_log = start("actions", [str(bin_dir / "python"), "-m", "rasa_sdk",
-                                                 "--actions", "actions", "--port", actions_port], env)
-        processes.append(actions)
+        actions, actions_log = supervised(supervisor, "action server", "actions", [
+            str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port], env)
         print(f"starting the Rasa server with {args.model} (about a minute) ...", flush=True)
-        rasa, rasa_log = start("rasa", [str(bin_dir / "rasa"), "run", "--model", str(args.model),
-                                        "--port", rasa_port, "--endpoints", args.endpoints,
-                                        "--credentials", args.credentials, "--cors", "*",
-                                        *api_args(env)], env)
-        processes.append(rasa)
+        rasa, rasa_log = supervised(supervisor, "Rasa server", "rasa", [
+            str(bin_dir / "rasa"), "run", "--model", str(args.model), "--port", rasa_port,
+            "--endpoints", args.endpoints, "--credentials", args.credentials, "--cors", "*",
+            *api_args(env)], env)
         wait_until_up(f"http://localhost:{actions_port}/health", lambda: actions.poll() is None,
                       "action server", actions_log, STARTUP_TIMEOUT_S)
         wait_until_up(f"http://localhost:{rasa_port}/", lambda: rasa.poll() is None, "Rasa server",
                       rasa_log, STARTUP_TIMEOUT_S)
         # After Rasa, so that Rasa has created the events table the console reads.
         print("starting the review console ...", flush=True)
-        console, console_log = start("console", [str(bin_dir / "python"), "-m", "bot.review.serve",
-                                                 "--port", console_port], env)
-        processes.append(console)
+        console, console_log = supervised(supervisor, "review console", "console", [
+            str(bin_dir / "python"), "-m", "bot.review.serve", "--port", console_port], env)
         wait_until_up(f"http://localhost:{console_port}/healthz", lambda: console.poll() is None,
                       "review console", console_log, STARTUP_TIMEOUT_S)
         print(f"""
@@ -148,22 +182,20 @@ The LES bot is running.
                 make console-user NAME=<name> ROLE=admin)
   Store:      {_store_description(env)}
   Logs:       {LOGS}/
-Press Ctrl-C to stop.""", flush=True)
+A part that crashes is restarted (build/logs/run.log). Press Ctrl-C to stop.""", flush=True)
         while not stopping:
-            for process, name in ((actions, "action server"), (rasa, "Rasa server"),
-                                  (console, "review console")):
-                if process.poll() is not None:
-                    print(f"{name} stopped unexpectedly (code {process.returncode}); stopping.",
-                          file=sys.stderr)
-                    return 1
+            supervisor.check()
             time.sleep(0.5)
         print("\nstopping ...", flush=True)
         return 0
+    except CrashLoop as error:
+        say(f"error: {error}")
+        return 1
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
-        stop(processes)
+        stop(supervisor.processes())
         print("stopped.", flush=True)
 
 

@@ -18,9 +18,11 @@ a turn failed half-way -- falls back to Rasa's own load from the store, so sever
 servers sharing one PostgreSQL stay correct (the lock store already keeps one server
 per conversation at a time).
 
-The tracker is handed over, not copied: a message that fails after changing it never
-puts it back, and the next message reloads from the store. ``LES_TRACKER_CACHE`` sets
-how many conversations are kept (default 256; 0 turns the table off).
+A save whose caller gave up while the store hung (``bot/ops/store_guard.py``) rolls back
+instead of committing when the store answers again. The tracker is handed over, not
+copied: a message that fails after changing it never puts it back, and the next message
+reloads from the store. ``LES_TRACKER_CACHE`` sets how many conversations are kept
+(default 256; 0 turns the table off).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import func
+
+from bot.ops import store_guard
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +145,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             session.add_all(rows)
             session.flush()  # assigns the ids
             last_id = rows[-1].id if rows else (mark.last_id if mark is not None else None)
+            if store_guard.abandoned():  # the turn was given up while the store hung: no late write
+                session.rollback()
+                raise store_guard.StoreTimeout(f"save of {tracker.sender_id} given up; rolled back")
             session.commit()
         logger.debug("stored %d new events of %s", len(rows), tracker.sender_id)
 

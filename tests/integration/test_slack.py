@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 import sqlite3
 import time
 from collections.abc import Callable
@@ -160,6 +162,26 @@ def test_red_flag_gets_the_emergency_message_first(slack: SlackSender, fake_slac
     assert is_emergency(posts[0].text), [p.text for p in posts]
     assert posts[0].text.startswith("🚨 *")  # set in bold
     assert all(p.thread_ts == ts for p in posts)
+
+
+def test_red_flag_reaches_slack_within_2s_while_the_action_server_hangs(
+        slack: SlackSender, fake_slack: FakeSlackApi, stack: dict):
+    """The 911 message is posted as soon as the turn makes it, not after the hung action calls."""
+    channel = unique("D")
+    actions = stack["actions"].popen
+    os.kill(actions.pid, signal.SIGSTOP)
+    try:
+        sent_at = time.monotonic()
+        assert slack.dm(unique("U"), channel, "my dad cant breathe").status_code == 200
+        first = fake_slack.wait_for(channel, lambda posts: bool(posts), timeout=30)
+        emergency_s = time.monotonic() - sent_at
+        posts = fake_slack.wait_for(channel, lambda posts: len(posts) >= 2, timeout=30)
+    finally:
+        os.kill(actions.pid, signal.SIGCONT)
+    print(f"action server hung: Slack 911 in {emergency_s:.2f} s")
+    assert is_emergency(first[0].text) and emergency_s <= 2, (emergency_s, first[0].text)
+    apology = posts[1].text  # the action calls after it gave up: the apology, naming 911 and the provider
+    assert "look up the article" in apology and "911" in apology and "provider" in apology, apology
 
 
 @pytest.mark.parametrize("how", ["bad signature", "stale timestamp", "missing signature"])

@@ -3,7 +3,9 @@ server, two Rasa servers sharing them, and HAProxy in front (deploy/haproxy/hapr
 
 Everything listens on 127.0.0.1, on free ports, and is started and stopped by the tests
 (the machine's own PostgreSQL and Redis services are never touched). Each process can be
-stopped, killed and started again on the same port, which is what the fault tests do.
+stopped, killed and started again on the same port, or paused (SIGSTOP, the whole process
+tree: alive, connections open, nothing answered) and resumed, which is what the fault
+tests do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from bot import paths
 from bot.ops.wait import wait_until_up
@@ -83,6 +87,21 @@ class Managed:
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
+
+    def _tree(self) -> list[psutil.Process]:
+        """The process and all its descendants (PostgreSQL's backends each have a session
+        of their own, so signalling the process group would miss them)."""
+        root = psutil.Process(self.popen.pid)
+        return [root, *root.children(recursive=True)]
+
+    def pause(self) -> None:
+        """SIGSTOP every process of the tree, parent first (so it forks nothing new): hung."""
+        for process in self._tree():
+            process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for process in reversed(self._tree()):
+            process.send_signal(signal.SIGCONT)
 
 
 @dataclass
@@ -236,7 +255,8 @@ def haproxy(workdir: Path, rasa: list[HttpServer]) -> HttpServer:
                       env=env, port=port, health="/webhooks/rest/")
 
 
-def start_cluster(workdir: Path, model: Path) -> Cluster:
+def start_cluster(workdir: Path, model: Path, rasa_env: dict[str, str] | None = None) -> Cluster:
+    """The whole cluster; ``rasa_env`` adds variables to both Rasa servers (the fake Slack's)."""
     postgres = Postgres.create(workdir).start()
     database = "les_scale"
     postgres.create_database(database)
@@ -250,7 +270,7 @@ def start_cluster(workdir: Path, model: Path) -> Cluster:
         actions.start()
         endpoints_file = endpoints(workdir, f"{actions.url}/webhook", postgres.port, database, redis.port,
                                    f"scale{os.getpid()}")
-        cluster.rasa = [rasa_server(i + 1, workdir, model, endpoints_file) for i in range(2)]
+        cluster.rasa = [rasa_server(i + 1, workdir, model, endpoints_file, env=rasa_env) for i in range(2)]
         for server in cluster.rasa:
             server.start(wait=False)
         for server in cluster.rasa:

@@ -10,12 +10,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.scale.cluster import Cluster, start_cluster
+from tests.slack_fake import FakeSlackApi, slack_env
 
 
 @pytest.fixture(scope="session")
-def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
+            fake_slack: FakeSlackApi) -> Iterator[Cluster]:
+    """Both Rasa servers have the Slack channel on, posting to the fake Slack."""
     workdir = tmp_path_factory.mktemp("cluster")
-    running = start_cluster(workdir, model_path)
+    running = start_cluster(workdir, model_path, rasa_env=slack_env(fake_slack))
     yield running
     running.stop()
 

@@ -20,8 +20,10 @@ class Turn:
     text: str
     url: str
     status: int
-    replies: list[str]
+    replies: list[str]  # a 503's "messages" (the 911 message first, when it has one), else its body
     served_by: str | None = None
+    seconds: float = 0.0  # from sending to the whole answer
+    retry_after: str | None = None
 
 
 @dataclass
@@ -31,17 +33,25 @@ class Conversation:
     http: requests.Session = field(default_factory=requests.Session)
 
     def say(self, url: str, text: str, timeout: float = 90) -> Turn:
+        started = time.monotonic()
+        retry_after = None
         try:
             response = self.http.post(url + REST, json={"sender": self.sender, "message": text},
                                       timeout=timeout)
             status = response.status_code
             body = response.json() if response.headers.get("content-type", "").startswith(
                 "application/json") else response.text
-            replies = [m.get("text") or "" for m in body] if status == 200 else [str(body)[:300]]
+            if status == 200:
+                replies = [m.get("text") or "" for m in body]
+            elif isinstance(body, dict) and isinstance(body.get("messages"), list):
+                replies = [m.get("text") or "" for m in body["messages"]]
+            else:
+                replies = [str(body)[:300]]
             served_by = response.headers.get("X-Served-By")
+            retry_after = response.headers.get("Retry-After")
         except requests.RequestException as error:
             status, replies, served_by = 0, [repr(error)], None
-        turn = Turn(text, url, status, replies, served_by)
+        turn = Turn(text, url, status, replies, served_by, time.monotonic() - started, retry_after)
         self.turns.append(turn)
         return turn
 

@@ -41,6 +41,25 @@ def test_a_failed_action_becomes_one_apology_per_turn():
     assert len(run(dead_action(), next_turn)) == 1
 
 
+def test_after_a_failure_the_turns_other_action_calls_are_not_made():
+    # a call that is made fails here and apologises again; one not made returns nothing
+    assert len(run(dead_action(), tracker(UserUttered("what is ivig")))) == 1
+    apology = BotUttered(resilience.apology_text())
+    assert run(dead_action(), tracker(UserUttered("what is ivig"), ActionExecuted("action_answer"),
+                                      apology)) == []
+
+
+def test_an_emergency_turn_past_its_reply_time_apologises_without_calling(monkeypatch, caplog):
+    from bot.ops import deadlines
+
+    monkeypatch.setenv(deadlines.EMERGENCY_REPLY_ENV, "1.5")
+    emergency = BotUttered("call 911", metadata={"utter_action": "utter_emergency"})
+    late = tracker(UserUttered("i cant breathe", timestamp=1.0), emergency)  # arrived long ago
+    events = run(dead_action(), late)
+    assert [e.text for e in events] == [resilience.apology_text()]
+    assert "no time left before the emergency reply is due" in caplog.text  # not a refused call
+
+
 def test_the_apology_needs_no_action_server_and_names_the_way_forward():
     text = resilience.apology_text()
     assert "try again" in text and "provider" in text

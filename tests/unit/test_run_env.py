@@ -32,3 +32,18 @@ def test_rasa_http_api_is_off_unless_authenticated():
     jwt_args = ["--enable-api", "--jwt-secret", "s", "--jwt-method", "HS256"]
     assert api_args({"RASA_JWT_SECRET": "s"}) == jwt_args
     assert api_status({"RASA_API_TOKEN": "t0k"}).startswith("on")
+
+
+def test_restart_settings_come_from_the_environment_and_nonsense_is_refused_by_name():
+    import pytest
+
+    from bot.ops.run import restart_policy
+    from bot.ops.supervise import RestartPolicy
+
+    assert restart_policy({}) == RestartPolicy()
+    assert restart_policy({"LES_RESTART_MAX_CRASHES": "3", "LES_RESTART_FIRST_DELAY_S": "0.5"}) == \
+        RestartPolicy(first_delay_s=0.5, max_crashes=3)
+    for name, raw in (("LES_RESTART_MAX_CRASHES", "2.5"), ("LES_RESTART_WINDOW_S", "soon"),
+                      ("LES_RESTART_MAX_DELAY_S", "-1")):
+        with pytest.raises(ValueError, match=name):
+            restart_policy({name: raw})
