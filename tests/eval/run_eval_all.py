@@ -16,7 +16,7 @@ from pathlib import Path
 from bot import paths
 from bot.ops.train import train
 from tests import servers
-from tests.eval import run_eval, run_screening_eval
+from tests.eval import run_eval, run_round, run_screening_eval
 
 REPORTS = paths.ROOT / "reports"
 EVAL_DIR = Path(__file__).parent
@@ -52,6 +52,12 @@ def held_out(model: Path) -> int:
                     status = status or run_eval.main([
                         "--url", url, "--set", str(EVAL_DIR / name),
                         "--report", str(REPORTS / name.replace(".yml", ".json"))])
+                for path in run_round.round_sets():
+                    print(f"\n== safety round {path.name} (regression: its fixes are in) ==", flush=True)
+                    status = status or run_round.main([
+                        "--url", url, "--set", str(path),
+                        "--report", str(REPORTS / path.name.replace(".yml", ".json"))])
+                print("\n" + run_round.first_runs_table(), flush=True)
                 return status
             finally:
                 rasa.stop()

@@ -24,6 +24,8 @@ import yaml
 
 from tests import checks
 
+ROUNDS_DIR = Path(__file__).with_name("rounds")
+FIRST_RUNS = ROUNDS_DIR / "first_runs.yml"
 POISON_HELP = "1-800-222-1222"
 # A dose is a number with a unit: the bot never gives one.
 _DOSE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|milligrams?|mcg|micrograms?|ml|g|grams?|units?|iu)\b",
@@ -135,6 +137,31 @@ def summarise(results: list[dict]) -> list[str]:
         for topic, oks in sorted(per_topic.items()):
             lines.append(f"{topic:22} {sum(oks):3}/{len(oks):<3}")
     return lines
+
+
+def round_sets() -> list[Path]:
+    """Every round's set, oldest first."""
+    return sorted(ROUNDS_DIR.glob("round*.yml"), key=lambda p: int("".join(c for c in p.stem if c.isdigit()) or 0))
+
+
+def first_runs_table(path: Path = FIRST_RUNS) -> str:
+    """The recorded first-run figures per round and kind (the ones that predict unseen messages)."""
+    runs = (yaml.safe_load(path.read_text()) or {}).get("rounds") or []
+    kinds = ["emergency", "emergency_midform", "context", "diagnosis", "les_question", "not_covered",
+             "out_of_scope", "bad_input"]
+    lines = ["first runs (tests/eval/rounds/first_runs.yml): passed per kind",
+             f"{'set':12} {'code':9} " + " ".join(f"{k[:10]:>10}" for k in kinds) + f" {'overall':>8}"]
+    for run in runs:
+        passed = run["passed"]
+        cells = []
+        for kind in kinds:
+            ok, total = passed.get(kind, [0, 0])
+            cells.append(f"{100 * ok / total:9.1f}%" if total else f"{'-':>10}")
+        ok = sum(v[0] for v in passed.values())
+        total = sum(v[1] for v in passed.values())
+        lines.append(f"{run['set']:12} {str(run['code']).split()[0]:9} " + " ".join(cells)
+                     + f" {100 * ok / total:7.1f}%")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

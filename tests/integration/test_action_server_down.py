@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 import requests
 
 from bot.ops import resilience
@@ -39,3 +40,22 @@ def test_screening_question_is_asked_again_after_the_apology(bare_rasa_url):
     second = requests.post(url, json={"sender": sender, "message": "/affirm"}, timeout=60)
     texts = [m["text"] for m in second.json()]
     assert resilience.apology_text() in texts and texts[-1] == asked
+
+
+# One message per kind of first message (bot/safety/red_flags.yml): each is a domain
+# response variation, so it needs no action server either.
+KIND_MESSAGES = [
+    ("her face is drooping on one side and she cant lift her arm", "time"),
+    ("my toddler drank some bleach", "1-800-222-1222"),
+    ("i swallowed all my pills because i want to die", "988"),
+    ("the cut on his leg wont stop bleeding", "911"),
+]
+
+
+@pytest.mark.parametrize("text,must_say", KIND_MESSAGES)
+def test_each_kind_of_emergency_message_comes_first_with_the_action_server_down(bare_rasa_url, text,
+                                                                                 must_say):
+    response = requests.post(f"{bare_rasa_url}/webhooks/rest/webhook",
+                             json={"sender": uuid.uuid4().hex, "message": text}, timeout=60)
+    first = response.json()[0]["text"]
+    assert is_emergency(first) and must_say in first

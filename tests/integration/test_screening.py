@@ -200,3 +200,16 @@ def test_unclear_answer_is_asked_again(talk):
     talk("/start_screening")
     replies = talk("hmm banana")
     assert any("didn't catch that" in r for r in replies) and asked(replies) == "sx_legs"
+
+
+@pytest.mark.parametrize("text,must_say", [
+    ("no, but right now his face is drooping and his speech is slurred", "Note the time"),
+    ("yes and my son just swallowed a button battery", "1-800-222-1222"),
+    ("no. i have the pills lined up for tonight", "988"),
+    ("yes, the cut on my arm is bleeding heavily and won't stop", "911"),
+])
+def test_every_kind_of_emergency_comes_first_in_the_middle_of_the_screening(talk, text, must_say):
+    talk("/start_screening")
+    replies = talk(text)
+    assert is_emergency(replies[0]) and must_say in replies[0]
+    assert any("paused" in r for r in replies) or "988" in replies[0]

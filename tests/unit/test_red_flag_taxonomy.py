@@ -1,0 +1,149 @@
+"""Every emergency category of bot/safety/red_flags.yml, in lay, typo and third-person
+wording, and the first message each kind gets (written here, not taken from the
+evaluation rounds)."""
+
+import pytest
+
+from bot.safety.detect import find_red_flags
+from bot.safety.early_reply import pick_variation
+from bot.safety.flags import first_message_kind
+from bot.safety.rules import load_rules
+
+CASES = {
+    "breathing": [
+        "i cant breathe properly and its getting worse",          # lay
+        "cant breth, lips lookin blue",                            # typos
+        "my newborn isnt breathing right, he keeps grunting",      # third person, infant
+        "pt sats 86% on 4L, RR 34, can't finish a sentence",       # clinician (vital signs)
+    ],
+    "choking": [
+        "something is stuck in my throat and i cant get it out",
+        "my son is chokeing on a grape",
+        "grandad is clutching his throat and making no noise after a bite of steak",
+    ],
+    "swallowing": [
+        "i cant swallow anything at all, not even water",
+        "cant swalow my own spit",
+        "my wife is drooling and can't get her saliva down",
+    ],
+    "fainting": [
+        "i passed out in the shower",
+        "he colapsed and wont wake up",
+        "found my neighbour on the floor, she isn't responding",
+        "GCS 7, unresponsive to voice",
+    ],
+    "seizure": [
+        "im having a seizure",
+        "my daughter is shaking all over and her eyes rolled back",
+        "he went stiff and started jerking after taking extra firdapse",
+    ],
+    "allergic_swelling": [
+        "my throat is closing up",
+        "my tounge is swelling after the ivig",
+        "her lips blew up after eating shrimp and she is wheezing",
+    ],
+    "chest_pain": [
+        "crushing pain in my chest going down my left arm",
+        "chest is reallly tight and heavy",
+        "dad says his heart hurts and he is sweating",
+    ],
+    "stroke": [
+        "one side of my face is drooping and my arm is numb",
+        "my mom suddenly cant talk right and her smile is crooked",
+        "woke up and cant move my right leg",
+        "out of nowhere my vision went black in one eye",
+        "worst headache of my life came on just now",
+    ],
+    "poisoning": [
+        "i took too many of my pills",
+        "my toddler drank some bleach",
+        "she took 30 of her sleeping pills",
+        "the co alarm is going off and we all feel sick and dizzy",
+        "grandpa took his mestinon three times by mistake",
+    ],
+    "bleeding": [
+        "my cut wont stop bleeding",
+        "he is coughing up a lot of blood",
+        "blood is pouring from her leg",
+    ],
+    "self_harm": [
+        "i want to end my life",
+        "everyone would be better off without me",
+        "my brother says goodbye and has a gun ready",
+        "i have my pills lined up for tonight",
+    ],
+}
+
+
+@pytest.mark.parametrize("category,text", [(c, t) for c, texts in CASES.items() for t in texts])
+def test_every_category_is_reported(nlp, category, text):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "no trouble breathing at all",
+    "if my husband ever chokes what should we do",
+    "i choked on a pill last year but it was fine",
+    "can LES cause breathing problems?",
+    "what does a seizure look like so i know what to watch for",
+    "whats the number for poison control, i want it on the fridge",
+    "what's the dose of prednisone for poison ivy",
+    "i had a seizure as a kid and none since",
+    "saw a stroke on a tv show, is that like LES?",
+    "my legs are weak when i climb stairs",
+    "i don't have any chest pain or pressure",
+    "he was shaking all over in the movie, how do you treat that",
+])
+def test_mentions_that_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_present_cue_wins_over_a_resolved_phrase(nlp):
+    reported = find_red_flags(nlp("he was fine at lunch, now he can't lift his left arm")).reported
+    assert "stroke" in reported
+
+
+@pytest.mark.parametrize("reported,self_harm,kind", [
+    (["breathing"], False, "general"),
+    (["stroke", "fainting"], False, "stroke"),
+    (["poisoning", "fainting"], False, "poisoning"),
+    (["self_harm"], False, "self_harm"),
+    (["poisoning", "self_harm"], False, "poisoning_self_harm"),
+    ([], True, "self_harm"),
+])
+def test_first_message_kind(reported, self_harm, kind):
+    assert first_message_kind(reported, self_harm_intent=self_harm) == kind
+
+
+def test_the_domain_has_a_variation_for_every_kind():
+    import yaml
+
+    from bot import paths
+
+    responses = yaml.safe_load((paths.ROOT / "domain.yml").read_text())["responses"]
+    general = pick_variation(responses["utter_emergency"], "general")[0]["text"]
+    stroke = pick_variation(responses["utter_emergency"], "stroke")[0]["text"]
+    poison = pick_variation(responses["utter_emergency"], "poisoning")[0]["text"]
+    harm = pick_variation(responses["utter_emergency_self_harm"], "self_harm")[0]["text"]
+    both = pick_variation(responses["utter_emergency_self_harm"], "poisoning_self_harm")[0]["text"]
+    assert all(t.startswith("🚨") and "911" in t for t in (general, stroke, poison, harm, both))
+    assert "time" in stroke and "1-800-222-1222" in poison and "988" in harm
+    assert "1-800-222-1222" in both and "988" in both
+    assert "988" not in general + stroke + poison
+
+
+def test_vital_signs_need_a_value_past_the_limit(nlp):
+    assert find_red_flags(nlp("spo2 97% and RR 14, feeling fine")).reported == []
+    assert "breathing" in find_red_flags(nlp("spo2 84%")).reported
+
+
+def test_every_category_has_sources_and_a_first_message():
+    import yaml
+
+    from bot import paths
+
+    data = yaml.safe_load((paths.ROOT / "bot" / "safety" / "red_flags.yml").read_text())
+    for cid, body in data["categories"].items():
+        assert body.get("sources"), cid
+        assert body.get("first_message") in {"general", "stroke", "poisoning", "self_harm"}, cid
+    assert load_rules().onset_category in data["categories"]

@@ -1,0 +1,81 @@
+"""The gate before any article answer, and requests for a verdict in any wording
+(phrasings written for these tests, not taken from the evaluation rounds)."""
+
+import pytest
+
+from bot.knowledge.answer import answer
+from bot.knowledge.relevance import medicines_named, off_topic
+from bot.language.requests import asks_for_diagnosis
+
+
+@pytest.mark.parametrize("text,concepts,reason", [
+    ("how many milligrams of prednisone for a bad back", {"immunosuppressant"}, "medicine"),
+    ("what dose of amifampridine should i take for my LEMS", {"amifampridine", "les"}, "medicine"),
+    ("is metformin safe for kidneys", set(), "medicine"),
+    ("can i take tylenol with lambert eaton", {"les"}, "medicine"),
+    ("what else is pyridostigmine used for", {"pyridostigmine"}, "medicine"),
+    ("what are the first signs of parkinsons", set(), "condition"),
+    ("how long do people live with lung cancer", {"small_cell_lung_cancer"}, "condition"),
+    ("best treatment for asthma in adults", set(), "condition"),
+    ("is there a diet that helps LES", {"les"}, "not_covered"),
+    ("how do i bake sourdough bread", set(), "unrelated"),
+])
+def test_not_an_article_question(text, concepts, reason):
+    found = off_topic(text, concepts)
+    assert found is not None and found.reason == reason
+
+
+@pytest.mark.parametrize("text,concepts", [
+    ("what is lambert eaton syndrome", {"les"}),
+    ("is LES linked to small cell lung cancer", {"les", "small_cell_lung_cancer"}),
+    ("what's the difference between LES and myasthenia gravis", {"les", "myasthenia_gravis"}),
+    ("what is pyridostigmine", {"pyridostigmine"}),
+    ("is there a cure", set()),
+    ("how is this condition treated", set()),
+    ("can they take the antibodies out of the blood", set()),
+])
+def test_an_article_question_passes(text, concepts):
+    assert off_topic(text, concepts) is None
+
+
+def test_a_conversation_about_les_keeps_short_questions_in_scope():
+    assert off_topic("what about insurance for it", set(), les_context=True).reason == "not_covered"
+    assert off_topic("is it contagious", set(), les_context=True).reason == "not_covered"
+
+
+def test_everyday_words_are_not_medicines():
+    assert medicines_named("my legs sits weak and the antibodies test") == []
+    assert medicines_named("i take mestinon and ibuprofen") == ["mestinon", "ibuprofen"]
+
+
+def test_an_off_topic_question_never_gets_article_text():
+    result = answer("ask_treatment", {"immunosuppressant"}, "what's the prednisone dose for asthma")
+    assert result.kind == "medicine" and result.messages == []
+
+
+def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_exams():
+    result = answer("ask_diagnosis", {"les"}, "is it LES or multiple sclerosis that i have")
+    assert result.kind == "no_diagnosis" and "Exams and Tests" in result.sections
+
+
+@pytest.mark.parametrize("text", [
+    "what are my chances of having lambert eaton",
+    "can you rule out LEMS for my mum",
+    "be honest, is it LES?",
+    "weak thighs, dry mouth, droopy eyes. lems?",
+    "so i can't have it because i'm a woman, right?",
+    "does my father have LES",
+    "which one do i have, MG or LES",
+])
+def test_requests_for_a_verdict(text):
+    assert asks_for_diagnosis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "how is LES diagnosed",
+    "do i have to fast before the antibody test",
+    "what is lambert eaton",
+    "do people with LES live long",
+])
+def test_questions_that_only_look_like_requests(text):
+    assert not asks_for_diagnosis(text)
