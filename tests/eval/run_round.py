@@ -141,7 +141,10 @@ def summarise(results: list[dict]) -> list[str]:
 
 def round_sets() -> list[Path]:
     """Every round's set, oldest first."""
-    return sorted(ROUNDS_DIR.glob("round*.yml"), key=lambda p: int("".join(c for c in p.stem if c.isdigit()) or 0))
+    def number(path: Path) -> int:
+        return int("".join(c for c in path.stem if c.isdigit()) or 0)
+
+    return sorted(ROUNDS_DIR.glob("round*.yml"), key=number)
 
 
 def first_runs_table(path: Path = FIRST_RUNS) -> str:
