@@ -49,18 +49,22 @@ class PhraseSet:
 
     def spans(self, doc: Doc) -> list[tuple[int, int]]:
         """(start, end) token spans of the phrases (not concepts) in the doc."""
-        norms = [t.norm_ for t in doc]
-        return [(i, i + len(p)) for i in range(len(doc)) for p in self.phrases
+        index, norms = _words_of(doc)
+        return [(index[i], index[i + len(p) - 1] + 1) for i in range(len(norms)) for p in self.phrases
                 if tuple(norms[i:i + len(p)]) == p]
 
     def positions(self, doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
-        """Token indexes in doc[start:end] where a phrase (or a concept entity) begins."""
+        """Token indexes in doc[start:end] where a phrase (or a concept entity) begins;
+        hyphens between words are skipped ("first-aid course" is "first aid course")."""
         end = len(doc) if end is None else end
-        norms = [t.norm_ for t in doc]
+        index, norms = _words_of(doc)
         found = []
-        for i in range(start, end):
+        for k, i in enumerate(index):
+            if not start <= i < end:
+                continue
             for phrase in self.phrases:
-                if tuple(norms[i:i + len(phrase)]) == phrase and i + len(phrase) <= end:
+                last = k + len(phrase) - 1
+                if tuple(norms[k:k + len(phrase)]) == phrase and last < len(index) and index[last] < end:
                     found.append(i)
                     break
         if self.concepts:
@@ -71,6 +75,12 @@ class PhraseSet:
 
 
 _CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "but", "and", "now", "-"}
+
+
+def _words_of(doc: Doc) -> tuple[list[int], list[str]]:
+    """Token indexes and normal forms of the doc without its hyphen tokens."""
+    kept = [t for t in doc if t.norm_ != "-"]
+    return [t.i for t in kept], [t.norm_ for t in kept]
 
 
 def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
