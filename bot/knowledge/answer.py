@@ -135,7 +135,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic)."""
     article = article or load_article()
-    elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts))
+    elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent)
     if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere.reason):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
     if intent == NOT_COVERED_INTENT:

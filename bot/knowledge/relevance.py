@@ -89,8 +89,12 @@ def medicines_named(text: str) -> list[str]:
     return [g for g in _ngrams(text) if g in names and g not in scope.not_medicines]
 
 
+# Intents whose questions name cancer as part of LES ("why scan my chest for cancer?").
+CANCER_INTENTS = frozenset({"ask_exam", "ask_tests", "ask_cancer_screening", "ask_cancer_link"})
+
+
 def off_topic(text: str, concepts: set[str], les_context: bool = False,
-              mentions_domain: bool = False) -> OffTopic | None:
+              mentions_domain: bool = False, intent: str = "") -> OffTopic | None:
     """Why the question is not one the article answers, or None when it may be.
 
     ``concepts``: the lexicon concepts named and not negated. ``les_context``: an earlier
@@ -117,19 +121,30 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     if others and not (les_named and linked):
         return OffTopic("condition", tuple(others))
     associated = _found(grams, scope.associated_conditions)
-    if associated and not les_named:
+    if associated and not les_named and intent not in CANCER_INTENTS:
         return OffTopic("condition", tuple(associated))
     if not les_named and _found(grams, scope.general_population):
         return OffTopic("condition", ())
     refers_to_les = bool(_THIS_DISEASE.search(text.lower()))
     unrelated = (not about_les and not concepts and not mentions_domain and not refers_to_les
-                 and bool(_leftover_words(grams, scope)))
+                 and _mostly_unknown(grams, scope))
     uncovered = _found(grams, scope.uncovered_topics)
     if uncovered and not unrelated:
         return OffTopic("not_covered", tuple(uncovered))
     if unrelated:
         return OffTopic("unrelated", ())
     return None
+
+
+def _mostly_unknown(grams: list[str], scope: Scope) -> bool:
+    """At least half of the message's content words are unknown to LES questions and the
+    article ("capital of australia": yes; "who tends to get this, men or women": no)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    content = [g for g in grams if " " not in g and not g.isdigit() and len(g) > 1
+               and g not in ENGLISH_STOP_WORDS]
+    unknown = _leftover_words(grams, scope)
+    return bool(unknown) and 2 * len(unknown) >= len(content)
 
 
 def _leftover_words(grams: list[str], scope: Scope) -> list[str]:
