@@ -41,6 +41,10 @@ def intent_name(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
+def intent_confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
 def text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 

@@ -131,11 +131,13 @@ def _retriever() -> Retriever:
 
 
 def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
-           les_context: bool = False, mentions_domain: bool = False) -> Answer:
+           les_context: bool = False, mentions_domain: bool = False,
+           confidence: float = 0.0) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic)."""
     article = article or load_article()
-    elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent)
+    elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent,
+                          confidence)
     if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere.reason):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
     if intent == NOT_COVERED_INTENT:

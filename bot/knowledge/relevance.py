@@ -93,8 +93,14 @@ def medicines_named(text: str) -> list[str]:
 CANCER_INTENTS = frozenset({"ask_exam", "ask_tests", "ask_cancer_screening", "ask_cancer_link"})
 
 
+# An intent the classifier is this sure of (it learnt the phrasing, e.g. from a care-team
+# correction) is not overruled as "unrelated"; the other checks still apply.
+TRUSTED_CONFIDENCE = 0.8
+
+
 def off_topic(text: str, concepts: set[str], les_context: bool = False,
-              mentions_domain: bool = False, intent: str = "") -> OffTopic | None:
+              mentions_domain: bool = False, intent: str = "",
+              confidence: float = 0.0) -> OffTopic | None:
     """Why the question is not one the article answers, or None when it may be.
 
     ``concepts``: the lexicon concepts named and not negated. ``les_context``: an earlier
@@ -127,7 +133,7 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
         return OffTopic("condition", ())
     refers_to_les = bool(_THIS_DISEASE.search(text.lower()))
     unrelated = (not about_les and not concepts and not mentions_domain and not refers_to_les
-                 and _mostly_unknown(grams, scope))
+                 and confidence < TRUSTED_CONFIDENCE and _mostly_unknown(grams, scope))
     uncovered = _found(grams, scope.uncovered_topics)
     if uncovered and not unrelated:
         return OffTopic("not_covered", tuple(uncovered))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bz2
 import importlib.util
+import logging
 import pickle
 import sys
 from functools import lru_cache
@@ -18,6 +19,7 @@ from pathlib import Path
 from bot import paths
 
 DRUG_NAMES_FILE = paths.BUILD / "drug_names.txt"
+logger = logging.getLogger(__name__)
 # Shorter names ("ace", "pot") are everyday words far more often than medicines.
 MIN_LENGTH = 4
 
@@ -44,9 +46,10 @@ def build(out: Path = DRUG_NAMES_FILE) -> int:
 
 @lru_cache(maxsize=1)
 def drug_names(path: Path = DRUG_NAMES_FILE) -> frozenset[str]:
-    """The names written by build()."""
+    """The names written by build() (built now, once, if `make pipeline` has not run)."""
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `make pipeline` to build it")
+        logger.warning("%s is missing; building it from the drug dictionary (make pipeline does this)", path)
+        build(path)
     return frozenset(line for line in path.read_text(encoding="utf-8").splitlines() if line)
 
 

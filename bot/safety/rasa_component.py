@@ -18,6 +18,7 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language.drug_names import drug_names
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.safety.detect import classifier_emergency_plausible, find_red_flags
 from bot.safety.flags import (
@@ -28,6 +29,7 @@ from bot.safety.flags import (
     RED_FLAGS_KEY,
     first_message_kind,
 )
+from bot.safety.rules import load_rules
 
 __all__ = ["EMERGENCY", "EMERGENCY_INTENTS", "EMERGENCY_SELF_HARM", "RED_FLAGS_KEY", "RedFlagClassifier"]
 
@@ -46,6 +48,10 @@ class RedFlagClassifier(UntrainedComponent):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._threshold = float(config["classifier_threshold"])
+        # Load the rules and the medicine names now: the first emergency message after a
+        # start must not wait for them.
+        load_rules()
+        drug_names()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
