@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import RED_FLAG_LABEL, load_lexicon
 from bot.language.questions import is_question
-from bot.safety.rules import SafetyRules, load_rules, negated_at
+from bot.safety.rules import SafetyRules, forget_matches, load_rules, negated_at
 
 _PEOPLE = {
     "i", "im", "i'm", "me", "my", "mine", "myself", "we", "us", "our", "he", "him", "his",
@@ -130,13 +130,23 @@ def classifier_emergency_plausible(doc: Doc) -> bool:
     rules = load_rules()
     if any(t.norm_ in ("not", "no", "never", "normal", "fine", "without") for t in doc):
         return False
-    if rules.about.positions(doc) or rules.hypothetical.positions(doc) or rules.past.positions(doc):
-        return False
+    try:
+        if rules.about.positions(doc) or rules.hypothetical.positions(doc) or rules.past.positions(doc):
+            return False
+    finally:
+        forget_matches(doc)
     return not any(is_general_question(sentence) for sentence in doc.sents)
 
 
 def find_red_flags(doc: Doc) -> RedFlagFinding:
     """Sort the message's red flags into reported, negated and generic."""
+    try:
+        return _find_red_flags(doc)
+    finally:
+        forget_matches(doc)
+
+
+def _find_red_flags(doc: Doc) -> RedFlagFinding:
     rules = load_rules()
     context = _message_context(doc, rules)
     finding = RedFlagFinding()

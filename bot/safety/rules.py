@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from spacy.lang.en import English
@@ -47,26 +47,42 @@ class PhraseSet:
         phrases = tuple(phrase_norms(i) for i in items if not i.startswith(CONCEPT_MARK))
         return cls(tuple(p for p in phrases if p), concepts)
 
+    @cached_property
+    def _by_first(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """Phrases by their first word: a message is scanned once, not once per phrase."""
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.phrases:
+            index.setdefault(phrase[0], []).append(phrase)
+        return {word: tuple(found) for word, found in index.items()}
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int]]:
+        """(position in the hyphen-free word list, phrase length) of every phrase match,
+        computed once per doc (the rules ask per sentence)."""
+        key = ("les_phrase_matches", id(self))
+        cached = doc.user_data.get(key)
+        if cached is not None:
+            return cached
+        _, norms = _words_of(doc)
+        found = []
+        for k, word in enumerate(norms):
+            for phrase in self._by_first.get(word, ()):
+                if tuple(norms[k:k + len(phrase)]) == phrase:
+                    found.append((k, len(phrase)))
+        doc.user_data[key] = found
+        return found
+
     def spans(self, doc: Doc) -> list[tuple[int, int]]:
         """(start, end) token spans of the phrases (not concepts) in the doc."""
-        index, norms = _words_of(doc)
-        return [(index[i], index[i + len(p) - 1] + 1) for i in range(len(norms)) for p in self.phrases
-                if tuple(norms[i:i + len(p)]) == p]
+        index, _ = _words_of(doc)
+        return [(index[k], index[k + n - 1] + 1) for k, n in self._matches(doc)]
 
     def positions(self, doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
         """Token indexes in doc[start:end] where a phrase (or a concept entity) begins;
         hyphens between words are skipped ("first-aid course" is "first aid course")."""
         end = len(doc) if end is None else end
-        index, norms = _words_of(doc)
-        found = []
-        for k, i in enumerate(index):
-            if not start <= i < end:
-                continue
-            for phrase in self.phrases:
-                last = k + len(phrase) - 1
-                if tuple(norms[k:k + len(phrase)]) == phrase and last < len(index) and index[last] < end:
-                    found.append(i)
-                    break
+        index, _ = _words_of(doc)
+        found = [index[k] for k, n in self._matches(doc)
+                 if start <= index[k] < end and index[k + n - 1] < end]
         if self.concepts:
             found += [ent.start for ent in doc.ents
                       if ent.ent_id_ in self.concepts and start <= ent.start < end
@@ -74,13 +90,23 @@ class PhraseSet:
         return sorted(set(found))
 
 
+def forget_matches(doc: Doc) -> None:
+    """Drop the per-doc match cache, so nothing of it is stored or serialised with the doc."""
+    for key in [k for k in doc.user_data if k == "les_words" or (
+            isinstance(k, tuple) and k and k[0] == "les_phrase_matches")]:
+        del doc.user_data[key]
+
+
 _CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "but", "and", "now", "-"}
 
 
 def _words_of(doc: Doc) -> tuple[list[int], list[str]]:
-    """Token indexes and normal forms of the doc without its hyphen tokens."""
-    kept = [t for t in doc if t.norm_ != "-"]
-    return [t.i for t in kept], [t.norm_ for t in kept]
+    """Token indexes and normal forms of the doc without its hyphen tokens (once per doc)."""
+    cached = doc.user_data.get("les_words")
+    if cached is None:
+        kept = [t for t in doc if t.norm_ != "-"]
+        cached = doc.user_data["les_words"] = ([t.i for t in kept], [t.norm_ for t in kept])
+    return cached
 
 
 def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
