@@ -48,6 +48,8 @@ NLU_FILE = Path("data/nlu/reviewed.yml")
 STORIES_FILE = Path("tests/test_reviewed_stories.yml")
 CASES_FILE = Path("tests/eval/reviewed_set.yml")
 RED_FLAG_CASES_FILE = Path("tests/eval/reviewed_red_flags.yml")
+# Quality over time (the Quality page's table), beside the training data it explains.
+QUALITY_FILE = Path("reports/review-quality.csv")
 HEADER = ("# Written by `python -m bot.review.cli export-training` from accepted review-console\n"
           "# corrections; do not edit by hand (the next export replaces it).\n")
 SKIPPED_ACTIONS = {"action_listen", "action_session_start", "action_unlikely_intent"}
@@ -262,7 +264,8 @@ def _write_nlu(path: Path, examples: dict[str, list[str]]) -> None:
 
 
 def export(engine: Engine, root: Path = paths.ROOT) -> ExportReport:
-    """Write the four files under ``root`` from the accepted corrections; return what happened."""
+    """Write the four training files under ``root`` from the accepted corrections, and the
+    quality-over-time table; return what happened."""
     options = corrections.choices()
     report = ExportReport()
     rows = _accepted(engine)
@@ -328,5 +331,9 @@ def export(engine: Engine, root: Path = paths.ROOT) -> ExportReport:
                 {"version": 1, "items": red_flag_cases})
     _write_yaml(root / STORIES_FILE, HEADER + "# Test stories: rasa test core --stories " + str(STORIES_FILE)
                 + "\n", {"version": "3.1", "stories": stories})
-    report.files = [str(p) for p in (NLU_FILE, STORIES_FILE, CASES_FILE, RED_FLAG_CASES_FILE)]
+    from bot.review import quality  # the Quality page's own figures, not a second count
+
+    (root / QUALITY_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (root / QUALITY_FILE).write_text(quality.to_csv(quality.compute(engine)), encoding="utf-8")
+    report.files = [str(p) for p in (NLU_FILE, STORIES_FILE, CASES_FILE, RED_FLAG_CASES_FILE, QUALITY_FILE)]
     return report
