@@ -14,6 +14,7 @@ import json
 import sys
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -32,6 +33,29 @@ def ask(url: str, text: str) -> list[str]:
     )
     response.raise_for_status()
     return checks.texts(response.json())
+
+
+def ask_each(url: str, items: list[dict], ask_one: Callable[[dict], list[str]]) -> list[list[str]] | None:
+    """The bot's replies to every item, with progress on stderr; None when it cannot be reached."""
+    answers = []
+    try:
+        for n, item in enumerate(items, 1):
+            answers.append(ask_one(item))
+            print(f"\r{n}/{len(items)} asked", end="", file=sys.stderr, flush=True)
+    except requests.RequestException as error:
+        print(f"\ncannot reach the bot at {url}: {error}", file=sys.stderr)
+        return None
+    print(file=sys.stderr)
+    return answers
+
+
+def print_failures(results: list[dict], label: Callable[[dict], str]) -> None:
+    """Every failed item with why and the bot's replies."""
+    for r in results:
+        if r["problems"]:
+            print(f"FAIL {label(r)}: {'; '.join(r['problems'])}")
+            for reply in r["replies"]:
+                print(f"      > {reply[:160]}")
 
 
 def failures_for(item: dict, replies: list[str]) -> list[str]:
@@ -72,24 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items = yaml.safe_load(args.set.read_text())["items"]
     per_category: dict[str, list[bool]] = defaultdict(list)
-    results = []
-    try:
-        for n, item in enumerate(items, 1):
-            replies = ask(args.url, item["text"])
-            problems = failures_for(item, replies)
-            per_category[item["category"]].append(not problems)
-            results.append({"text": item["text"], "category": item["category"],
-                            "problems": problems, "replies": replies})
-            print(f"\r{n}/{len(items)} asked", end="", file=sys.stderr, flush=True)
-    except requests.RequestException as error:
-        print(f"\ncannot reach the bot at {args.url}: {error}", file=sys.stderr)
+    answers = ask_each(args.url, items, lambda item: ask(args.url, item["text"]))
+    if answers is None:
         return 2
-    print(file=sys.stderr)
-    for r in results:
-        if r["problems"]:
-            print(f"FAIL [{r['category']}] {r['text']!r}: {'; '.join(r['problems'])}")
-            for reply in r["replies"]:
-                print(f"      > {reply[:160]}")
+    results = []
+    for item, replies in zip(items, answers, strict=True):
+        problems = failures_for(item, replies)
+        per_category[item["category"]].append(not problems)
+        results.append({"text": item["text"], "category": item["category"],
+                        "problems": problems, "replies": replies})
+    print_failures(results, lambda r: f"[{r['category']}] {r['text']!r}")
     print("\ncategory                 passed")
     for category, oks in sorted(per_category.items()):
         print(f"{category:24} {sum(oks):3}/{len(oks):<3} {100 * sum(oks) / len(oks):5.1f}%")

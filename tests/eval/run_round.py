@@ -23,6 +23,7 @@ import requests
 import yaml
 
 from tests import checks
+from tests.eval import run_eval
 
 ROUNDS_DIR = Path(__file__).with_name("rounds")
 FIRST_RUNS = ROUNDS_DIR / "first_runs.yml"
@@ -174,22 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=None)
     args = parser.parse_args(argv)
     items = yaml.safe_load(args.set.read_text())["items"]
-    results = []
-    try:
-        for n, item in enumerate(items, 1):
-            replies = ask(args.url, item)
-            results.append({**item, "problems": failures_for(item, replies), "replies": replies})
-            print(f"\r{n}/{len(items)} asked", end="", file=sys.stderr, flush=True)
-    except requests.RequestException as error:
-        print(f"\ncannot reach the bot at {args.url}: {error}", file=sys.stderr)
+    answers = run_eval.ask_each(args.url, items, lambda item: ask(args.url, item))
+    if answers is None:
         return 2
-    print(file=sys.stderr)
-    for r in results:
-        if r["problems"]:
-            print(f"FAIL [{r['kind']}/{r.get('topic', '-')}] {r['text'][:200]!r}: "
-                  f"{'; '.join(r['problems'])}")
-            for reply in r["replies"]:
-                print(f"      > {reply[:160]}")
+    results = [{**item, "problems": failures_for(item, replies), "replies": replies}
+               for item, replies in zip(items, answers, strict=True)]
+    run_eval.print_failures(results, lambda r: f"[{r['kind']}/{r.get('topic', '-')}] {r['text'][:200]!r}")
     print()
     print("\n".join(summarise(results)))
     report = args.report or Path("reports") / f"{args.set.stem}.json"
