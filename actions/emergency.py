@@ -16,7 +16,7 @@ from actions import latest
 from bot.knowledge.answer import render
 from bot.knowledge.article import load_article
 from bot.knowledge.messages import message
-from bot.language.lexicon import load_red_flags
+from bot.safety.flags import red_flag_labels
 
 # Red flags the article itself talks about, and the passages that do.
 _CONTEXT = {
@@ -32,7 +32,7 @@ class ActionEmergencyContext(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        labels = {r.id: r.label for r in load_red_flags()}
+        labels = red_flag_labels()
         flags = latest.reported_red_flags(tracker)
         named = [labels.get(f, f) for f in flags]
         if named:

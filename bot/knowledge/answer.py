@@ -162,6 +162,16 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     return Answer("article", render(chosen), chosen)
 
 
+def warm_up() -> None:
+    """Load the article, its search index and the relevance gate's word lists now."""
+    from bot.knowledge.relevance import load_scope, medicines_named
+
+    _retriever()
+    load_scope()
+    medicines_named("")
+    off_topic("warm up", set())
+
+
 def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, reason: str) -> bool:
     """A request for a verdict always gets the refusal with exams and tests, unless it
     asks for a dose, is about another condition without naming LES ("do I have ALS?"),

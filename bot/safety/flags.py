@@ -27,9 +27,15 @@ POISONING_SELF_HARM = "poisoning_self_harm"
 KIND_PRIORITY = (POISONING_SELF_HARM, SELF_HARM, POISONING, "stroke", GENERAL)
 
 
+@lru_cache(maxsize=1)
+def _first_messages() -> dict[str, str]:
+    """Category id -> kind of first message, read once (every emergency turn asks)."""
+    return {c.id: c.first_message for c in load_red_flags()}
+
+
 def first_message_kind(reported: list[str], self_harm_intent: bool = False) -> str:
     """Which variant of the emergency message the reported categories need first."""
-    by_id = {c.id: c.first_message for c in load_red_flags()}
+    by_id = _first_messages()
     kinds = {by_id.get(c, GENERAL) for c in reported}
     if self_harm_intent:
         kinds.add(SELF_HARM)

@@ -19,6 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language.drug_names import drug_names
+from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.safety.detect import classifier_emergency_plausible, find_red_flags
 from bot.safety.flags import (
@@ -48,10 +49,12 @@ class RedFlagClassifier(UntrainedComponent):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._threshold = float(config["classifier_threshold"])
-        # Load the rules and the medicine names now: the first emergency message after a
-        # start must not wait for them.
+        # Load the lexicon, the rules and the medicine names now: the first emergency message
+        # after a start must not wait for them (its reply is due within about a second).
+        load_lexicon()
         load_rules()
         drug_names()
+        first_message_kind([])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
