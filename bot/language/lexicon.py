@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot import paths
 from bot.datafiles import read_mapping
@@ -74,9 +75,15 @@ class Lexicon:
         })
 
 
+@lru_cache(maxsize=4)
+def red_flag_file(path: Path) -> dict[str, Any]:
+    """The red-flag file, parsed once: categories, rule phrases and look-alikes share it."""
+    return read_mapping(path)
+
+
 def load_red_flags(path: Path = paths.RED_FLAGS_FILE) -> tuple[RedFlagCategory, ...]:
     """The red-flag categories, in file order."""
-    categories = read_mapping(path).get("categories") or {}
+    categories = red_flag_file(path).get("categories") or {}
     result = []
     for cid, body in categories.items():
         patterns = tuple(str(p) for p in body.get("patterns") or ())
@@ -93,13 +100,24 @@ def load_red_flags(path: Path = paths.RED_FLAGS_FILE) -> tuple[RedFlagCategory, 
     return tuple(result)
 
 
+# "{age}" in a context phrase: "when he was {age}" stands for "when he was two", "... 2", ...
+_AGES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "little", "young", "small", *(str(n) for n in range(1, 19)))
+
+
+def with_ages(items: list[str] | tuple[str, ...]) -> list[str]:
+    """Each item, with "{age}" spelled out as every age word."""
+    return [str(i).replace("{age}", age) for i in items for age in (_AGES if "{age}" in str(i) else ("",))]
+
+
 def load_rule_phrases(path: Path = paths.RED_FLAGS_FILE) -> Phrases:
     """Every phrase of the red-flag file's onset and context cues."""
-    data = read_mapping(path)
+    data = red_flag_file(path)
     onset = data.get("onset") or {}
     phrases = list(onset.get("cues") or ()) + list(onset.get("symptoms") or ())
     for cues in (data.get("context") or {}).values():
-        phrases += list(cues)
+        phrases += with_ages(cues or ())
     return tuple(str(p) for p in phrases)
 
 
@@ -122,5 +140,5 @@ def load_concepts(path: Path = paths.CONCEPTS_FILE) -> tuple[Concept, ...]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Both lexicons, read once per process."""
-    look_alikes = tuple(str(p) for p in read_mapping(paths.RED_FLAGS_FILE).get("look_alikes") or ())
+    look_alikes = tuple(str(p) for p in red_flag_file(paths.RED_FLAGS_FILE).get("look_alikes") or ())
     return Lexicon(load_concepts(), load_red_flags(), load_rule_phrases(), look_alikes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.language.lexicon import load_red_flags
+from bot.language.lexicon import load_lexicon
 
 EMERGENCY = "emergency"
 EMERGENCY_SELF_HARM = "emergency_self_harm"
@@ -30,7 +30,7 @@ KIND_PRIORITY = (POISONING_SELF_HARM, SELF_HARM, POISONING, "stroke", GENERAL)
 @lru_cache(maxsize=1)
 def _first_messages() -> dict[str, str]:
     """Category id -> kind of first message, read once (every emergency turn asks)."""
-    return {c.id: c.first_message for c in load_red_flags()}
+    return {c.id: c.first_message for c in load_lexicon().red_flags}
 
 
 def first_message_kind(reported: list[str], self_harm_intent: bool = False) -> str:
@@ -47,4 +47,4 @@ def first_message_kind(reported: list[str], self_harm_intent: bool = False) -> s
 @lru_cache(maxsize=1)
 def red_flag_labels() -> dict[str, str]:
     """Category id -> lay label from bot/safety/red_flags.yml ("breathing" -> "trouble breathing")."""
-    return {category.id: category.label for category in load_red_flags()}
+    return {category.id: category.label for category in load_lexicon().red_flags}
