@@ -20,7 +20,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install pipeline train widget chromium run test lint validate unit integration browser \
-        screenshot eval lock clean console-user bench-console bench soak profile test-scale scale-deps
+        screenshot eval context-eval lock clean console-user bench-console bench soak profile test-scale scale-deps
 
 help:
 	@echo "make run    install, build the spaCy pipeline, train if needed, start the bot"
@@ -152,3 +152,14 @@ bench-console: install
 
 clean:
 	rm -rf build models results reports
+
+# medspacy's ConText against our context rules on every safety round (issue 12). Only its
+# ConText part is installed, into build/ (its full install pulls QuickUMLS).
+MEDSPACY := build/medspacy/medspacy/__init__.py
+$(MEDSPACY): | $(VENV)/.installed
+	$(PY) -m pip install --quiet --no-deps --target build/medspacy medspacy==1.1.6 pysbd==0.3.4 \
+	  PyRuSH==1.0.13 PyFastNER==1.0.10 quicksectx==0.4.1 loguru==0.7.3
+
+context-eval: $(PIPELINE) $(DRUG_NAMES) $(MEDSPACY)
+	PYTHONPATH=$(CURDIR):$(CURDIR)/build/medspacy $(PY) -m tests.eval.compare_context \
+	  --rules build/medspacy/resources/context_rules.json

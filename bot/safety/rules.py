@@ -16,7 +16,7 @@ from spacy.lang.en import English
 from spacy.tokens import Doc
 
 from bot import paths
-from bot.datafiles import read_mapping
+from bot.language.lexicon import red_flag_file, with_ages
 from bot.language.normalize import stem
 
 CONCEPT_MARK = "@"
@@ -126,11 +126,17 @@ class Together:
 
     category: str
     groups: tuple[PhraseSet, ...]
+    # LES symptoms whose words must not feed the rule ("mouth is dry" + "eyelids droop"
+    # is not a drooping face)
+    ignore_concepts: frozenset[str] = frozenset()
 
     def match(self, doc: Doc, start: int, end: int) -> int | None:
         """Where the symptom is, when every group is in doc[start:end] and nothing before
         them in the clause negates it ("I don't have any chest pain or pressure")."""
-        hits = [group.positions(doc, start, end) for group in self.groups]
+        ignored = {i for ent in doc.ents if ent.ent_id_ in self.ignore_concepts
+                   for i in range(ent.start, ent.end)}
+        hits = [[i for i in group.positions(doc, start, end) if i not in ignored]
+                for group in self.groups]
         if not all(hits):
             return None
         first = min(h[0] for h in hits)
@@ -201,6 +207,8 @@ class SafetyRules:
     past: PhraseSet
     resolved: PhraseSet
     present: PhraseSet
+    present_near: PhraseSet
+    not_now: PhraseSet
 
 
 def _vital(body: dict) -> VitalSign:
@@ -219,14 +227,15 @@ def _vital(body: dict) -> VitalSign:
 @lru_cache(maxsize=1)
 def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
     """The rules of bot/safety/red_flags.yml, read once per process."""
-    data = read_mapping(path)
+    data = red_flag_file(path)
     together = tuple(
-        Together(cid, tuple(PhraseSet.of(list(group)) for group in rule))
+        Together(cid, tuple(PhraseSet.of(list(group)) for group in rule),
+                 frozenset(str(c) for c in data.get("together_ignores") or ()))
         for cid, body in (data.get("categories") or {}).items()
         for rule in body.get("together") or ()
     )
     onset = data.get("onset") or {}
-    context = data.get("context") or {}
+    context = {name: with_ages(items or ()) for name, items in (data.get("context") or {}).items()}
     counts = data.get("pill_counts")
     pill_count = None
     if counts:
@@ -246,4 +255,6 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         past=PhraseSet.of(list(context.get("past") or ())),
         resolved=PhraseSet.of(list(context.get("resolved") or ())),
         present=PhraseSet.of(list(context.get("present") or ())),
+        present_near=PhraseSet.of(list(context.get("present_near") or ())),
+        not_now=PhraseSet.of(list(context.get("not_now") or ())),
     )
