@@ -10,6 +10,7 @@ section. Word lists: data/lexicon/scope.yml; medicine names: bot/language/drug_n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,8 @@ class Scope:
     general_population: frozenset[str]
     uncovered_topics: frozenset[str]
     generic_words: frozenset[str]
+    condition_questions: frozenset[str]
+    not_les: frozenset[str]
 
 
 def _words(items: list) -> frozenset[str]:
@@ -66,11 +69,14 @@ def load_scope(path: Path = SCOPE_FILE) -> Scope:
     data = read_mapping(path)
     return Scope(*(_words(data.get(key) or []) for key in (
         "other_conditions", "associated_conditions", "link_words", "dose_words", "use_words",
-        "not_medicines", "general_population", "uncovered_topics", "generic_words")))
+        "not_medicines", "general_population", "uncovered_topics", "generic_words",
+        "condition_questions", "not_les")))
 
 
 def _ngrams(text: str) -> list[str]:
-    tokens = [t.strip(",'-/") for t in _WORD.findall(text.lower())]
+    # "Guillain-Barré" is "guillain-barre": accents off before matching
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    tokens = [t.strip(",'-/") for t in _WORD.findall(plain)]
     tokens = [t for t in tokens if t]
     grams = []
     for n in range(1, _MAX_NGRAM + 1):
@@ -109,6 +115,8 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     """
     scope = load_scope()
     grams = _ngrams(text)
+    if _found(grams, scope.not_les):
+        return OffTopic("unrelated", ())
     les_named = LES_CONCEPT in concepts
     about_les = les_named or les_context
     medicines = medicines_named(text)
@@ -127,7 +135,8 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     if others and not (les_named and linked):
         return OffTopic("condition", tuple(others))
     associated = _found(grams, scope.associated_conditions)
-    if associated and not les_named and intent not in CANCER_INTENTS:
+    if associated and not les_named and (intent not in CANCER_INTENTS
+                                         or _found(grams, scope.condition_questions)):
         return OffTopic("condition", tuple(associated))
     if not les_named and _found(grams, scope.general_population):
         return OffTopic("condition", ())

@@ -30,7 +30,8 @@ _PEOPLE = {
 _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause", "causes",
                  "complication", "complications", "lambert", "syndrome", "disease", "condition",
                  "difference", "between", "versus", "vs", "mean", "means", "stand", "kind", "type",
-                 "normal", "article", "doctor", "call", "911"}
+                 "normal", "article", "doctor", "call", "911", "common", "people", "patients",
+                 "often", "usual", "usually", "typical", "rare"}
 _FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 # "not sure if he's breathing" is not a hypothetical.
 _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}
@@ -76,22 +77,54 @@ def is_general_question(sentence: Span) -> bool:
     return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)
 
 
+_CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", "-"}
+# How far (in tokens) a bare "now" may be from a mention to make it a report of now.
+_NEAR = 5
+
+
 @dataclass(frozen=True)
 class _Context:
     """Message-wide cues: is something happening now, or is it over?"""
 
     present: bool
+    near_now: tuple[tuple[int, int], ...]
+    past_at: tuple[int, ...]
     past: bool
+
+    def present_at(self, index: int) -> bool:
+        """A present cue for the mention at ``index``: "right now" anywhere; a bare "now"
+        just after it in its clause ("he can't breathe now"), or before it with no past
+        cue between ("now an hour later ... his smile is crooked"), but not "he had a
+        stroke long ago, now ..." or "now; before that he used to stop breathing"."""
+        if self.present:
+            return True
+        for i, clause_start in self.near_now:
+            if i > index and clause_start <= index and i - index <= _NEAR:
+                return True
+            if i < index and not any(i < p < index for p in self.past_at):
+                return True
+        return False
 
 
 def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     """Present wins: "he was fine at breakfast, now he can't lift his arm" is now. A present
-    word inside a resolved phrase ("I'm fine now") does not count."""
+    word inside a resolved phrase ("I'm fine now") or an idiom ("from now on") does not count."""
     resolved = rules.resolved.spans(doc)
-    inside = {i for start, end in resolved for i in range(start, end)}
+    inside = {i for start, end in resolved + rules.not_now.spans(doc) for i in range(start, end)}
     present = any(i not in inside for i in rules.present.positions(doc))
-    past = bool(rules.past.positions(doc)) or bool(resolved)
-    return _Context(present=present, past=past and not present)
+    near_now = tuple((i, _clause_start(doc, i)) for i in rules.present_near.positions(doc)
+                     if i not in inside)
+    past_at = tuple(rules.past.positions(doc))
+    past = bool(past_at) or bool(resolved)
+    return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present)
+
+
+def _clause_start(doc: Doc, i: int) -> int:
+    """Index of the first token of the clause that ends at token ``i``."""
+    start = i
+    while start > 0 and doc[start - 1].text not in _CLAUSE_ENDS and doc[start - 1].lower_ != "but":
+        start -= 1
+    return start
 
 
 def _hypothetical(doc: Doc, sentence: Span, index: int, rules: SafetyRules) -> bool:
@@ -114,7 +147,7 @@ def _unsure_if(doc: Doc, i: int) -> bool:
 
 def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
                   rules: SafetyRules) -> bool:
-    if context.present:
+    if context.present_at(index):
         return False
     return (context.past or _hypothetical(doc, sentence, index, rules)
             or is_general_question(sentence))

@@ -98,6 +98,45 @@ def test_mentions_that_are_not_reports(nlp, text):
     assert find_red_flags(nlp(text)).reported == []
 
 
+@pytest.mark.parametrize("text", [
+    "my daughter had a seizure when she was 3, she's twelve now. could LES run in families?",
+    "grandpa died of a stroke long ago, now mum has LES, should we worry?",
+    "i overdosed once in my twenties, i've been in a good place for years now",
+    "i fainted at a concert last month but i'm fine. what should i do from now on?",
+    "imagine my wife can't breathe one night, who do i call?",
+    "the stream kept choking and freezing during my telehealth visit",
+    "my husband has sleep apnea and uses a machine at night, can LES make it worse?",
+    "my mouth is dry and my eyelids droop by the afternoon",
+    "do people with long-term illnesses often have suicidal thoughts?",
+])
+def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
+    """A bare "now" a clause away, a life event at an age, an LES symptom's words."""
+    assert find_red_flags(nlp(text)).reported == []
+
+
+@pytest.mark.parametrize("category,text", [
+    ("stroke", "she was fine this morning, now an hour later her speech is slurred and her face is lopsided"),
+    ("stroke", "my right eye went dark all of a sudden like a blind was pulled down, curtain over my eye"),
+    ("self_harm", "the kids would be better off if i wasn't here anymore"),
+    ("self_harm", "i keep looking at the pills and thinking about using them on myself"),
+    ("self_harm", "he's standing at the edge of the bridge and won't come back"),
+    ("self_harm", "my sister says she is going to shoot herself"),
+    ("poisoning", "she took all her sleeping pills an hour ago"),
+    ("poisoning", "grandma's pill organizer is empty and the baby is very sleepy"),
+    ("fainting", "he's so drowsy we can't keep him awake"),
+    ("bleeding", "his dialysis line came out and blood is pumping out"),
+    ("breathing", "mum is gulping for air and her lips are grey"),
+    ("swallowing", "i cannot swallowing nothing since yesterday"),
+])
+def test_indirect_and_buried_reports(nlp, category, text):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def test_an_accidental_cut_is_bleeding_not_self_harm(nlp):
+    reported = find_red_flags(nlp("i cut my finger on a broken glass and it's spurting blood")).reported
+    assert "bleeding" in reported and "self_harm" not in reported
+
+
 def test_present_cue_wins_over_a_resolved_phrase(nlp):
     reported = find_red_flags(nlp("he was fine at lunch, now he can't lift his left arm")).reported
     assert "stroke" in reported

@@ -38,6 +38,17 @@ def test_an_article_question_passes(text, concepts):
     assert off_topic(text, concepts) is None
 
 
+@pytest.mark.parametrize("text,reason", [
+    ("what stage is my small cell lung cancer and what's the survival rate", "condition"),
+    ("what is the Beer-Lambert law", "unrelated"),
+    ("should I buy a plasma TV", "unrelated"),
+    ("how is Guillain-Barré treated", "condition"),
+])
+def test_questions_that_only_share_a_word_with_the_article(text, reason):
+    result = off_topic(text, set(), intent="ask_cancer_link")
+    assert result is not None and result.reason == reason
+
+
 def test_a_conversation_about_les_keeps_short_questions_in_scope():
     assert off_topic("what about insurance for it", set(), les_context=True).reason == "not_covered"
     assert off_topic("is it contagious", set(), les_context=True).reason == "not_covered"
@@ -66,6 +77,10 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "so i can't have it because i'm a woman, right?",
     "does my father have LES",
     "which one do i have, MG or LES",
+    "is my husband's tiredness LES?",
+    "weak hips and a smoker, so that must mean lambert-eaton?",
+    "i've got every symptom on the list, so i have it",
+    "given all that, what's my diagnosis?",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
