@@ -165,10 +165,6 @@ def select_page(filters: Filters, search_raw: bool = False) -> Select:
     return query
 
 
-def select_count(filters: Filters, search_raw: bool = False) -> Select:
-    return sa.select(sa.func.count()).select_from(db.conversations).where(*where_clauses(filters, search_raw))
-
-
 def select_all_senders(filters: Filters, search_raw: bool = False) -> Select:
     """Every matching conversation (for export), in the list's order."""
     return (sa.select(db.conversations.c.id, db.conversations.c.sender_id)
