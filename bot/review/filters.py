@@ -122,10 +122,10 @@ def where_clauses(filters: Filters, search_raw: bool = False) -> list[Any]:
     # An alias: the page query also outer-joins reviews, and EXISTS must not correlate to it.
     review = db.reviews.alias("review_filter").c
     clauses: list[Any] = []
-    if filters.date_from:
-        clauses.append(c.last_ts >= _day(filters.date_from).timestamp())
-    if filters.date_to:
-        clauses.append(c.first_ts < (_day(filters.date_to) + timedelta(days=1)).timestamp())
+    if start := _day(filters.date_from):
+        clauses.append(c.last_ts >= start.timestamp())
+    if end := _day(filters.date_to):
+        clauses.append(c.first_ts < (end + timedelta(days=1)).timestamp())
     if filters.channel:
         clauses.append(c.channel == filters.channel)
     for name in ("emergency", "fallback", "diagnosis", "screening"):

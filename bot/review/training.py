@@ -274,13 +274,13 @@ def export(engine: Engine, root: Path = paths.ROOT) -> ExportReport:
     entities_allowed = domain_entities(root)
     follows = simple_rules(root)
     intents_of = {row.id: corrections.training_intent(row.kind, row.target, options) for row in rows}
-    corrected = {(row.sender_id, row.event_id): intents_of[row.id] for row in rows if intents_of[row.id]}
+    corrected = {(row.sender_id, row.event_id): intent for row in rows if (intent := intents_of[row.id])}
 
     # One example, one intent: every accepted text's intents first, then decide.
     wanted: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        if intents_of[row.id]:
-            wanted[normalize(safe_text(row.example_text))].add(intents_of[row.id])
+        if wanted_intent := intents_of[row.id]:
+            wanted[normalize(safe_text(row.example_text))].add(wanted_intent)
     conflicted: set[str] = set()
     for text, intents in wanted.items():
         others = existing.get(text, set())
