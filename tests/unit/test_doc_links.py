@@ -74,9 +74,22 @@ def broken(path: Path) -> list[str]:
     return problems
 
 
+# Files named in code spans that are written by the console's training export (git-ignored).
+EXPORTED = {"data/nlu/reviewed.yml", "tests/test_reviewed_stories.yml", "tests/eval/reviewed_set.yml",
+            "tests/eval/reviewed_red_flags.yml"}
+_REPO_PATH = re.compile(r"`((?:bot|actions|tests|bench|data|deploy|docs|widget)/[\w./-]+)`")
+
+
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(paths.ROOT)))
 def test_relative_links_resolve(doc):
     assert broken(doc) == []
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(paths.ROOT)))
+def test_named_repository_files_exist(doc):
+    """A path in a code span (`tests/unit/test_x.py`) names a file or folder that is there."""
+    named = {m.group(1) for m in _REPO_PATH.finditer(doc.read_text(encoding="utf-8"))}
+    assert sorted(p for p in named - EXPORTED if not (paths.ROOT / p).exists()) == []
 
 
 def test_the_checker_finds_broken_links_and_anchors(tmp_path):
