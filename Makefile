@@ -19,12 +19,15 @@ NODE_MODULES := widget/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install pipeline train widget chromium run test lint validate unit integration browser \
+.PHONY: help install pipeline train widget chromium run test check stages lint typecheck validate unit \
+        integration browser integration-browser \
         screenshot eval context-eval lock clean console-user bench-console bench soak profile test-scale scale-deps
 
 help:
 	@echo "make run    install, build the spaCy pipeline, train if needed, start the bot"
-	@echo "make test   lint, validate the data, unit, integration and browser tests"
+	@echo "make test   the CI stages, stopping at the first that fails: lint, typecheck, validate,"
+	@echo "            unit, integration-browser (integration and browser tests against real servers)"
+	@echo "make check  the quick stages only: lint (ruff), typecheck (mypy), validate, unit"
 	@echo "make eval   held-out evaluation against a running bot + NLU cross-validation"
 	@echo "make screenshot   a PNG of the widget's demo page with a conversation (build/screenshots/)"
 	@echo "make console-user NAME=alice ROLE=admin|reviewer   add a review-console user"
@@ -91,14 +94,38 @@ run: train widget
 	@$(PY) -m bot.ops.run --model "$$($(PY) -m bot.ops.train --path)"
 
 # --- test --------------------------------------------------------------------------
+# Stages, quick ones first; `make test` (and .ci/run) stops at the first that fails.
+# `make check` is the quick part, for before a commit. `make test-scale` is CI's last stage.
+CHECK_STAGES := lint typecheck validate unit
+TEST_STAGES  := $(CHECK_STAGES) integration-browser
+
+stages:
+	@echo $(TEST_STAGES)
+
+check:
+	@set -e; for stage in $(CHECK_STAGES); do \
+	   echo "== make $$stage"; $(MAKE) --no-print-directory $$stage; done
+
+test:
+	@set -e; for stage in $(TEST_STAGES); do \
+	   echo "== make $$stage"; $(MAKE) --no-print-directory $$stage; done
+
 lint: install
 	$(VENV)/bin/ruff check bot actions tests bench
+
+# mypy.ini says what is checked (bot/, actions/) and how strictly.
+typecheck: install
+	$(VENV)/bin/mypy
 
 validate: install
 	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
 
 unit: $(PIPELINE) $(DRUG_NAMES)
 	$(PY) -m pytest -q tests/unit
+
+# One pytest run, so the integration and browser tests share the servers they start.
+integration-browser: train widget chromium
+	$(PY) -m pytest -q tests/integration tests/browser
 
 integration: train widget chromium
 	$(PY) -m pytest -q tests/integration
@@ -108,9 +135,6 @@ browser: train widget chromium
 
 screenshot: train widget chromium
 	$(PY) -m tests.browser.screenshot
-
-test: lint validate train widget chromium
-	$(PY) -m pytest -q tests --ignore=tests/scale
 
 # --- scale, faults, speed ------------------------------------------------------------
 # HAProxy, and the PostgreSQL and Redis servers the scale tests run privately, from

@@ -1,17 +1,20 @@
-"""Helpers for the review-console tests: a console process, logins, PostgreSQL databases."""
+"""Helpers for the review-console tests: the bot and console on one store, logins, PostgreSQL."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import requests
+import sqlalchemy as sa
 
 from bot import paths
+from tests import servers
 from tests.servers import BIN, Process, _env, free_port, wait_for
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -91,6 +94,49 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         if self._pg is not None:
             self._pg.__exit__(*exc)
+
+
+@contextmanager
+def console_stack(store: str, workdir: Path, model_path: Path, talk: Callable[[str], None],
+                  users: list[tuple[str, str, str]], rasa_args: tuple[str, ...] = (),
+                  **console_env: str) -> Iterator[dict[str, Any]]:
+    """A real action server, Rasa server and review console on one store ("sqlite" or "postgresql").
+
+    ``talk(bot_url)`` holds the conversations before the console starts; ``users`` are
+    (name, role, password) added with the console's CLI. Yields the URLs, the store's URL,
+    an SQLAlchemy engine on it, the store kind and the work directory.
+    """
+    with Store(store, workdir) as (db_url, rasa_env):
+        actions, action_url = servers.start_action_server(workdir)
+        processes = [actions]
+        try:
+            endpoints = servers.write_endpoints(workdir, action_url,
+                                                servers.env_sql_store(workdir / "conversations.db"))
+            rasa, bot_url = servers.start_rasa(workdir, model_path, endpoints, env=rasa_env, args=rasa_args)
+            processes.append(rasa)
+            talk(bot_url)
+            for name, role, password in users:
+                result = cli(db_url, "add-user", name, "--role", role, "--password-stdin", stdin=password)
+                assert result.returncode == 0, result.stderr
+            process, url = start_console(workdir, db_url, **console_env)
+            processes.append(process)
+            engine = sa.create_engine(db_url)
+            try:
+                yield {"url": url, "bot": bot_url, "db_url": db_url, "engine": engine, "store": store,
+                       "workdir": workdir}
+            finally:
+                engine.dispose()
+        finally:
+            for process in reversed(processes):
+                process.stop()
+
+
+def events_snapshot(engine: sa.engine.Engine) -> list[tuple]:
+    """Per conversation in Rasa's events table: count, last id and size (the console must not change it)."""
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.text(
+            "select sender_id, count(*), max(id), sum(length(data)) from events group by sender_id "
+            "order by sender_id"))]
 
 
 def project_copy(dest: Path) -> Path:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TypeGuard
 
 TOKEN_BITS = 128
 CONVERSATION_PREFIX = "web-"
 _TOKEN = re.compile(f"[0-9a-f]{{{TOKEN_BITS // 4}}}")
 
 
-def is_valid_token(token: object) -> bool:
+def is_valid_token(token: object) -> TypeGuard[str]:
     """True for exactly 32 lower-case hex digits, the form the widget generates."""
     return isinstance(token, str) and _TOKEN.fullmatch(token) is not None
 

@@ -1,44 +1,10 @@
-"""Slack (Events API + interactivity) as a Rasa channel, configured from the environment.
+"""Slack (Events API + interactivity) as a Rasa channel: ``/webhooks/slack/webhook``.
 
-    SLACK_BOT_TOKEN       the app's Bot User OAuth Token (xoxb-...)
-    SLACK_SIGNING_SECRET  the app's Signing Secret (Basic Information)
-    SLACK_API_URL         optional: the Web API base URL (default https://slack.com/api/),
-                          for tests (a fake Slack) and egress proxies that rewrite URLs
-
-Listed in credentials.yml as ``bot.channels.slack.LesSlackInput`` with no values: Rasa's
-``${VAR}`` substitution fails on an unset variable, which would stop ``make run`` for
-everyone without a Slack app. Without both variables the channel stays off and its
-URLs answer 503 saying what to set.
-
-URL (events and interactivity): ``/webhooks/slack/webhook``.
-
-It subclasses Rasa's SlackInput for signature checking, mention stripping and reading
-interactive payloads, and Rasa's SlackBot for posting (``slack_output``). The request
-handler is ours, because the stock one (Rasa 3.6.21) answers a bad signature with 400,
-de-duplicates nothing (it drops every retry whose reason is ``http_timeout``, even when
-the first delivery never arrived, and answers other retries again), puts DM replies in
-threads once threads are on, and under ``thread`` granularity makes every top-level DM
-message a new conversation. This one:
-
-1. rejects a missing or wrong signature, or a timestamp over 5 minutes away, with 401
-   before parsing anything;
-2. answers ``url_verification`` with the challenge;
-3. acknowledges everything else at once (200) and only then lets the bot work, in a
-   background task: Slack re-sends what is not acknowledged within 3 seconds;
-4. takes on each event (``event_id``, message ``ts``) or click once: retries
-   (``X-Slack-Retry-Num``) of something already taken on are acknowledged and dropped,
-   and so is a second click by the same person on the same message;
-5. on a click, first replaces the clicked message's buttons with the choice
-   (chat.update), then lets the bot answer: a screening question answered by a click
-   cannot be answered again from Slack, which keeps old buttons clickable forever. A
-   click on buttons meant for someone else gets a note only the clicker sees;
-6. posts each reply as the turn makes it (the 911 message first), and for a red flag
-   whose turn is late (a hung store) posts the 911 message at ``LES_EMERGENCY_REPLY_S``
-   and gives the turn up (``bot/safety/early_reply.py``); a failed turn gets a
-   "try again" note with the 911 line.
-
-Which messages are answered, where, and in which conversation: ``slack_events``.
-How answers look in Slack: ``slack_format``.
+Configured from ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET`` (and optional
+``SLACK_API_URL``); without both secrets the channel stays off and answers 503. It
+checks signatures (401), acknowledges at once and answers in the background, takes
+each event or click once, and posts the 911 message first. Why the request handler
+is ours and not Rasa's: docs/development.md, "Channels".
 """
 
 from __future__ import annotations
@@ -137,7 +103,7 @@ class LesSlackInput(SlackInput):
     def _unavailable(self) -> HTTPResponse:
         return response.json(
             {"error": f"Slack is not configured on this server: set {' and '.join(self.settings.missing)} "
-                      "(see the README, section Slack)."},
+                      "(see docs/operator.md, section Slack)."},
             status=HTTPStatus.SERVICE_UNAVAILABLE, headers={"X-Slack-No-Retry": "1"},
         )
 

@@ -1,23 +1,9 @@
 """Bot messages as Slack ``chat.postMessage`` arguments.
 
-Why not Rasa's SlackBot formatting as is: it splits every text at blank lines into
-separate Slack messages (an answer and its attributed sources would arrive as
-several posts), sends buttons as ``plain_text`` (section names lose their bold) and
-drops all buttons when there are more than five. Here:
-
-- one bot message is one Slack message (split only beyond Slack's block limit);
-- text is Slack mrkdwn: ``&``, ``<`` and ``>`` escaped, Markdown links and
-  ``**bold**`` converted; our ``*Section*`` names are already Slack bold;
-- the emergency message (it starts with 🚨, behaviour contract 1) is set in bold so
-  it stands out; it is posted first because Rasa sends a turn's messages in order;
-- buttons become a Block Kit ``actions`` block; each button's ``value`` is the Rasa
-  payload (``/ask_symptoms``), which comes back in the click's interaction payload.
-  The block's id names the person the buttons are for (``buttons_0_for_U123``), so a
-  click by someone else in a shared thread is not taken as their answer;
-- once a button is clicked, the message is updated: its buttons give way to a line
-  saying what was chosen (``answered_blocks``). Slack keeps buttons clickable forever,
-  and a screening answer clicked twice, or on an old question, would otherwise answer
-  whatever question is being asked now.
+One bot message is one Slack message, in mrkdwn; the emergency message in bold;
+buttons as a Block Kit ``actions`` block whose id names the person they are for, and
+replaced by the choice once clicked. Why not Rasa's SlackBot formatting:
+docs/development.md, "Channels".
 """
 
 from __future__ import annotations

@@ -1,33 +1,9 @@
-"""The socket.io channel the web widget talks to, with the checks Rasa's own lacks.
+"""The socket.io channel the web widget talks to (``WidgetSocketInput``, name ``socketio``).
 
-Rasa 3.6's ``SocketIOInput`` accepts websocket connections from any web page
-(``cors_allowed_origins=[]`` turns python-engineio's origin check off), lets a
-client join any conversation by naming its ``session_id`` and files each message
-under whatever ``session_id`` that message carries. This channel keeps Rasa's
-events (``session_request`` -> ``session_confirm``, ``user_uttered``,
-``bot_uttered``) and output, and changes five things:
-
-- **Origins.** Only pages from ``WIDGET_ALLOWED_ORIGINS`` (comma-separated
-  ``scheme://host[:port]``) may connect; unset means the bot server's own origin
-  only (its demo page). ``*`` allows every origin and is for development only.
-- **Session tokens.** ``session_request`` must carry a token of the form the
-  widget generates (see ``session_ids``); anything else gets ``session_rejected``.
-  The conversation is filed under a hash of the token.
-- **Bound sockets.** A socket's messages go to the conversation its own
-  ``session_request`` opened, whatever ``session_id`` a message claims; a socket
-  that opened none is not heard.
-- **Same input checks as REST.** Control characters removed, an empty message
-  answered with a hint, a message over ``max_message_chars`` cut with a note,
-  client metadata not written into the tracker, and at most
-  ``max_messages_per_minute`` messages per conversation and per socket (a socket
-  cannot escape by opening new conversations). A message over the limit is not
-  handled; the widget is told once per burst how long to wait, with the 911 line.
-- **Failing turns are said.** A turn that fails (the conversation store is down or
-  hung) tells the widget to try again, with the 911 line; a red flag whose turn is
-  late gets the 911 message at ``LES_EMERGENCY_REPLY_S`` (``bot/safety/early_reply.py``).
-
-Configured in credentials.yml as ``bot.channels.widget_socket.WidgetSocketInput``;
-its name stays ``socketio`` so events keep ``input_channel: socketio``.
+Rasa's events and output, plus: allowed origins (``WIDGET_ALLOWED_ORIGINS``), session
+tokens checked and hashed (``session_ids``), each socket bound to the conversation it
+opened, REST's input checks and rate limit, and failed or late turns said (911 line
+first). What Rasa's own channel lacks: docs/development.md, "Channels".
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         """Rasa's load, with the weights laid out for the per-message product."""
         component = super().load(config, model_storage, resource, execution_context, **kwargs)
         clf = getattr(component, "clf", None)
-        if getattr(clf, "coef_", None) is not None:
-            clf.coef_ = np.asfortranarray(clf.coef_)
+        coef = getattr(clf, "coef_", None)
+        if clf is not None and coef is not None:
+            clf.coef_ = np.asfortranarray(coef)
         return component

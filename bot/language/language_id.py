@@ -38,14 +38,14 @@ class LanguageGuesser:
 
         for lang in languages:
             counts = SpellChecker(language=lang).word_frequency.dictionary
-            self.words[lang] = frozenset(sorted(counts, key=counts.get, reverse=True)[:top])
+            self.words[lang] = frozenset(sorted(counts, key=counts.__getitem__, reverse=True)[:top])
 
     def guess(self, words: list[str]) -> str:
         if len(words) < MIN_WORDS or "en" not in self.words:
             return "en"
         share = {lang: sum(w in known for w in words) / len(words) for lang, known in self.words.items()}
         english = share.pop("en")
-        best = max(share, key=share.get, default=None)
+        best = max(share, key=share.__getitem__, default=None)
         if best and share[best] >= MIN_SHARE and share[best] >= english + MARGIN:
             return best
         return "en"

@@ -14,9 +14,11 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from bot import paths
 from bot.language import language_id, negation, normalize  # noqa: F401  (registers factories)
@@ -29,14 +31,14 @@ def build(lexicon: Lexicon | None = None) -> Language:
     lexicon = lexicon or load_lexicon()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    normalizer = nlp.add_pipe("les_normalizer")
+    normalizer = cast(normalize.Normalizer, nlp.add_pipe("les_normalizer"))
     normalizer.add_words(lexicon.words)
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True}))
     entries = lexicon.all_entries()
     ruler.add_patterns(ruler_patterns(nlp, normalizer, entries))
     labels = sorted({label for label, _, _ in entries} | {RED_FLAG_LABEL})
     nlp.add_pipe("les_negex", config={"ent_types": labels})
-    nlp.add_pipe("les_language").build()
+    cast(language_id.LanguageGuesser, nlp.add_pipe("les_language")).build()
     nlp.meta.update(
         {
             "name": "les_en",
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"building spaCy pipeline from {len(lexicon.concepts)} concepts and "
           f"{len(lexicon.red_flags)} red-flag categories ...", flush=True)
     nlp = build(lexicon)
-    ruler = nlp.get_pipe("entity_ruler")
+    ruler = cast(EntityRuler, nlp.get_pipe("entity_ruler"))
     out = save(nlp, args.out_dir)
     print(f"saved {len(ruler.patterns)} patterns to {out} "
           f"in {time.perf_counter() - started:.1f}s", flush=True)

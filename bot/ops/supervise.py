@@ -1,19 +1,9 @@
 """Keep `make run`'s processes up: restart a crashed one with backoff, give up on a crash loop.
 
-A crashed action server or console must not take the Rasa server down with it: the
-Rasa server alone still sends the 911 message (a domain response) and apologises for
-what needs the action server. So when a supervised process exits on its own, only
-that process is started again, after a delay that doubles with each crash in a row
-(1 s, 2 s, 4 s ... at most ``max_delay_s``). A process that crashes ``max_crashes``
-times within ``window_s`` seconds is a crash loop that restarting will not cure (a
-broken install, a port taken): the supervisor then names it, with its exit code and
-log, and everything is stopped. Every crash and restart is said on the launcher's
-output and appended to its log.
-
-honcho (Foreman's model) stops all processes when one exits, supervisord is a daemon
-with its own configuration and control socket that leaves a crash-looping program
-FATAL while the rest runs on, and circus needs ZeroMQ; the policy here is a few
-lines over ``subprocess``, so it is kept in this module (README, "Failing safely").
+Only the crashed process is restarted (1 s, 2 s, 4 s ... at most ``max_delay_s``), so a
+dead action server or console never takes the Rasa server and its 911 message down; a
+process that crashes ``max_crashes`` times within ``window_s`` stops everything, named
+with its exit code and log. Why not honcho or supervisord: docs/operator.md.
 """
 
 from __future__ import annotations

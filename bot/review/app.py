@@ -8,6 +8,7 @@ Run it with ``python -m bot.review.serve`` (``make run`` does).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -24,6 +25,7 @@ from bot.review.web import (
     Console,
     LoginRequired,
     console_of,
+    form_text,
     login_redirect_url,
     render,
     safe_next,
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         freshness=Freshness(engine, settings.sync_interval_seconds), templates=templates)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response: Response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -89,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def login(request: Request) -> Response:
         console = console_of(request)
         form = await request.form()
-        if not auth.tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token")):
+        if not auth.tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), form_text(form.get("csrf_token"))):
             raise HTTPException(status_code=403, detail="invalid or missing CSRF token; reload the page")
         username = str(form.get("username") or "").strip().lower()[:80]
         password = str(form.get("password") or "")

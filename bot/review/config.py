@@ -47,7 +47,7 @@ def _flag(name: str, default: bool) -> bool:
 
 @dataclass
 class Settings:
-    """Console settings; every field has an environment variable (see README)."""
+    """Console settings; every field has an environment variable (docs/operator.md, "Configuration")."""
 
     db_url: str = field(default_factory=database_url)
     # Secure cookies need HTTPS; `make run` serves plain HTTP on localhost, so the

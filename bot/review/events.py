@@ -18,7 +18,6 @@ from typing import Any
 from bot.safety.flags import EMERGENCY_INTENTS, RED_FLAGS_KEY
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
-DIAGNOSIS_INTENT = "ask_diagnosis"
 EMERGENCY_ACTIONS = frozenset({"utter_emergency", "utter_emergency_self_harm"})
 DISCLAIMER_ACTION = "action_disclaimer"
 # The screening form sets this slot when it finishes (actions/screening.py).

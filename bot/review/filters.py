@@ -122,10 +122,10 @@ def where_clauses(filters: Filters, search_raw: bool = False) -> list[Any]:
     # An alias: the page query also outer-joins reviews, and EXISTS must not correlate to it.
     review = db.reviews.alias("review_filter").c
     clauses: list[Any] = []
-    if filters.date_from:
-        clauses.append(c.last_ts >= _day(filters.date_from).timestamp())
-    if filters.date_to:
-        clauses.append(c.first_ts < (_day(filters.date_to) + timedelta(days=1)).timestamp())
+    if start := _day(filters.date_from):
+        clauses.append(c.last_ts >= start.timestamp())
+    if end := _day(filters.date_to):
+        clauses.append(c.first_ts < (end + timedelta(days=1)).timestamp())
     if filters.channel:
         clauses.append(c.channel == filters.channel)
     for name in ("emergency", "fallback", "diagnosis", "screening"):
@@ -163,10 +163,6 @@ def select_page(filters: Filters, search_raw: bool = False) -> Select:
         .offset((filters.page - 1) * filters.per_page)
     )
     return query
-
-
-def select_count(filters: Filters, search_raw: bool = False) -> Select:
-    return sa.select(sa.func.count()).select_from(db.conversations).where(*where_clauses(filters, search_raw))
 
 
 def select_all_senders(filters: Filters, search_raw: bool = False) -> Select:

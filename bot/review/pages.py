@@ -85,28 +85,30 @@ def _load(request: Request, conversation_id: int) -> tuple[sa.engine.Row, Conver
         return row, loaded[0], reviews.load(connection, row.sender_id)
 
 
-def _transcript(request: Request, conversation_id: int, revealed: bool) -> Response:
+def _transcript(request: Request, conversation_id: int, revealed: bool) -> tuple[Response, str]:
+    """The transcript page and the conversation's sender id (for the audit log)."""
     session = request.state.session
     row, conversation, state = _load(request, conversation_id)
     show = (lambda text: text or "") if revealed else redact
     engine = console_of(request).engine
     fixes = corrections.for_turns(engine, row.sender_id)
     options = corrections.choices()
-    return render(request, "transcript.html", row=row, conversation=conversation, state=state, show=show,
+    page = render(request, "transcript.html", row=row, conversation=conversation, state=state, show=show,
                   fixes=fixes, options=options, kinds=corrections.KINDS, disagree=corrections.disagreements,
                   target_label=lambda kind, target: corrections.target_label(kind, target, options),
                   short_model=corrections.short_model, redact=redact,
                   screening=screening_view(conversation.slots),
                   revealed=revealed, utc=_utc, labels=red_flag_labels(), csrf_token=session.csrf_token,
                   back=request.query_params.get("back", ""))
+    return page, row.sender_id
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def transcript(request: Request, conversation_id: int) -> Response:
     session = require_session(request)
-    response = _transcript(request, conversation_id, revealed=False)
+    response, sender_id = _transcript(request, conversation_id, revealed=False)
     audit.record(console_of(request).engine, session.user.username, audit.VIEW,
-                 response.context["row"].sender_id, conversation=conversation_id)
+                 sender_id, conversation=conversation_id)
     return response
 
 
@@ -115,9 +117,9 @@ async def reveal(request: Request, conversation_id: int) -> Response:
     """Admins only: the transcript without redaction, logged with who and when."""
     session = require_admin(request)
     await check_csrf(request, session)
-    response = _transcript(request, conversation_id, revealed=True)
+    response, sender_id = _transcript(request, conversation_id, revealed=True)
     audit.record(console_of(request).engine, session.user.username, audit.REVEAL,
-                 response.context["row"].sender_id, conversation=conversation_id)
+                 sender_id, conversation=conversation_id)
     return response
 
 

@@ -92,13 +92,20 @@ def _needs_capital(match: re.Match[str]) -> bool:
     return True
 
 
+def _when_capitalised(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], str]:
+    """The replacement, applied only where the cue is followed by a capitalised name."""
+    def sub(match: re.Match[str]) -> str:
+        return replace(match) if _needs_capital(match) else match.group(0)
+    return sub
+
+
 def redact(text: str | None) -> str:
     """The text with personal details replaced by [EMAIL], [PHONE], [DATE], [ADDRESS], [ID], [NAME]."""
     if not text:
         return text or ""
     for pattern, replacement in _RULES:
         if callable(replacement) and "cue" in pattern.groupindex:
-            text = pattern.sub(lambda m, r=replacement: r(m) if _needs_capital(m) else m.group(0), text)
+            text = pattern.sub(_when_capitalised(replacement), text)
         else:
             text = pattern.sub(replacement, text)
     return text

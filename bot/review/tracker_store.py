@@ -36,6 +36,8 @@ from bot.review.config import DB_URL_ENV, database_url
 class EnvSQLTrackerStore(CachedSQLTrackerStore):
     """SQLTrackerStore whose URL comes from LES_TRACKER_DB_URL (default: SQLite file)."""
 
+    engine: sa.engine.Engine  # set by Rasa's SQLTrackerStore.__init__; replaced by _pool_sqlite
+
     def __init__(self, domain: Any = None, host: str | None = None, db: str = "build/conversations.db",
                  event_broker: Any = None, dialect: str = "sqlite", **kwargs: Any) -> None:
         if dialect != "sqlite" and not os.environ.get(DB_URL_ENV, "").strip():

@@ -1,29 +1,9 @@
 """Accepted corrections out as training data, test stories and regression cases.
 
-``python -m bot.review.cli export-training`` (and the admins' button) writes, under a
-project root (the repository by default):
-
-- ``data/nlu/reviewed.yml``: Rasa NLU examples by intent. Always written, empty
-  (``nlu: []``) when nothing is accepted, so Rasa finds a valid file either way.
-- ``tests/test_reviewed_stories.yml``: test stories for corrections of a later turn
-  of a conversation (``rasa test core --stories ...``), the earlier turns as they
-  happened, the corrected one with what the domain's rules say follows its intent.
-- ``tests/eval/reviewed_set.yml`` and ``tests/eval/reviewed_red_flags.yml``:
-  regression cases in the held-out evaluation's format (text / category / expect);
-  accepted "this was an emergency" corrections go to the red-flag file.
-
-What the export promises, because ``rasa data validate --fail-on-warnings`` and the
-clinic's privacy both depend on it:
-- every text is passed through :func:`bot.review.redact.redact` again (whatever the
-  reviewer typed), and brackets become parentheses so no text reads as Rasa's
-  entity syntax;
-- an example never lands under two intents: texts (compared lower-case, spaces
-  collapsed) that accepted corrections give different intents, or that data/nlu
-  already has under another intent, are left out and reported; one already under
-  the same intent is not repeated;
-- entities are annotated where the bot's extractor found them and the span is still
-  in the text exactly once (a redacted or edited text may have lost it); otherwise
-  the example goes without annotation rather than with a wrong one.
+``python -m bot.review.cli export-training`` (and the admins' button) writes
+data/nlu/reviewed.yml, tests/test_reviewed_stories.yml and the tests/eval/reviewed_*
+sets. Promises: every text redacted again, no example under two intents, entity
+annotations only where the span is still unambiguous (docs/care-team.md, "Export").
 """
 
 from __future__ import annotations
@@ -274,13 +254,13 @@ def export(engine: Engine, root: Path = paths.ROOT) -> ExportReport:
     entities_allowed = domain_entities(root)
     follows = simple_rules(root)
     intents_of = {row.id: corrections.training_intent(row.kind, row.target, options) for row in rows}
-    corrected = {(row.sender_id, row.event_id): intents_of[row.id] for row in rows if intents_of[row.id]}
+    corrected = {(row.sender_id, row.event_id): intent for row in rows if (intent := intents_of[row.id])}
 
     # One example, one intent: every accepted text's intents first, then decide.
     wanted: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        if intents_of[row.id]:
-            wanted[normalize(safe_text(row.example_text))].add(intents_of[row.id])
+        if wanted_intent := intents_of[row.id]:
+            wanted[normalize(safe_text(row.example_text))].add(wanted_intent)
     conflicted: set[str] = set()
     for text, intents in wanted.items():
         others = existing.get(text, set())

@@ -76,10 +76,15 @@ def require_admin(request: Request) -> auth.Session:
     return session
 
 
+def form_text(value: object) -> str | None:
+    """A posted form field as text; None for a missing field or an uploaded file."""
+    return value if isinstance(value, str) else None
+
+
 async def check_csrf(request: Request, session: auth.Session) -> dict[str, Any]:
     """The posted form, if its csrf_token matches the session's; 403 otherwise."""
     form = await request.form()
-    if not auth.tokens_match(session.csrf_token, form.get("csrf_token")):
+    if not auth.tokens_match(session.csrf_token, form_text(form.get("csrf_token"))):
         raise HTTPException(status_code=403, detail="invalid or missing CSRF token; reload the page")
     return dict(form)
 

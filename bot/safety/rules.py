@@ -58,7 +58,7 @@ class PhraseSet:
     def _matches(self, doc: Doc) -> list[tuple[int, int]]:
         """(position in the hyphen-free word list, phrase length) of every phrase match,
         computed once per doc (the rules ask per sentence)."""
-        key = ("les_phrase_matches", id(self))
+        key = f"les_phrase_matches:{id(self)}"
         cached = doc.user_data.get(key)
         if cached is not None:
             return cached

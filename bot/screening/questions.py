@@ -10,7 +10,6 @@ from bot.datafiles import read_mapping
 
 QUESTIONS_FILE = paths.DATA / "screening" / "questions.yml"
 ANSWERS = ("yes", "no", "unsure", "skipped")
-FORM_NAME = "screening_form"
 
 
 @dataclass(frozen=True)

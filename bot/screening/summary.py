@@ -15,8 +15,6 @@ from bot.knowledge.article import load_article
 from bot.knowledge.messages import message
 from bot.screening.questions import load_questions
 
-URGENCIES = ("routine", "prompt", "emergency")
-
 
 @dataclass
 class Summary:

@@ -6,7 +6,8 @@ with intent, ranking, entities and red flags, and the model_id Rasa puts in each
 event's metadata, three models over the 90 days; actions; bot messages; slots),
 adds reviewers' corrections of random user turns (open, accepted, rejected; a few
 emergencies), starts the console as a real server and times its pages over HTTP,
-then times the training export. Prints a table; asserts nothing about speed
+then times the training export. Prints a table and writes it to
+reports/bench/console-<store>-latest.md (and a dated copy); asserts nothing about speed
 (timings depend on the machine and its load).
 
     python -m tests.bench.console [--conversations 10000] [--corrections 1000] [--postgres] [--repeat 5]
@@ -169,6 +170,24 @@ def _time(session: requests.Session, url: str, repeat: int) -> tuple[float, floa
     return statistics.median(times), max(times), size
 
 
+def write_report(lines: list[str], store: str, reports: Path | None = None) -> Path:
+    """The printed table as reports/bench/console-<time>.md, copied to console-latest.md."""
+    from bot import paths
+
+    reports = reports or paths.ROOT / "reports" / "bench"
+    reports.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = (f"# make bench-console, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+            f"Store: {store}. Machine: {os.cpu_count()} cores, load average {load} at the end.\n"
+            "Median and maximum of repeated HTTP requests; timings depend on the machine and its load.\n\n"
+            "```\n" + "\n".join(lines) + "\n```\n")
+    path = reports / f"console-{store}-{stamp}.md"
+    path.write_text(text)
+    (reports / f"console-{store}-latest.md").write_text(text)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=10000)
@@ -176,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help="use a temporary PostgreSQL database")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
+    store = "postgresql" if args.postgres else "sqlite"
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
 
     from bot.review import auth, db, index, training
     from tests.review_support import login, postgres_database, project_copy, start_console
@@ -186,20 +211,20 @@ def main(argv: list[str] | None = None) -> int:
                   else f"sqlite:///{workdir / 'bench.db'}")
         start = time.perf_counter()
         events = load(db_url, args.conversations)
-        print(f"store: {db_url.split('://')[0]}  loaded {args.conversations} conversations, {events} events "
+        say(f"store: {db_url.split('://')[0]}  loaded {args.conversations} conversations, {events} events "
               f"in {time.perf_counter() - start:.1f}s")
         engine = db.make_engine(db_url)
         db.create_tables(engine)
         start = time.perf_counter()
         indexed = index.sync(engine)
-        print(f"index build (first start of the console): {indexed} conversations in "
+        say(f"index build (first start of the console): {indexed} conversations in "
               f"{time.perf_counter() - start:.1f}s")
         start = time.perf_counter()
         index.sync(engine)
-        print(f"index refresh with nothing new: {(time.perf_counter() - start) * 1000:.0f} ms")
+        say(f"index refresh with nothing new: {(time.perf_counter() - start) * 1000:.0f} ms")
         auth.create_user(engine, "bench", "only-for-timing-1x", "reviewer")
         auth.create_user(engine, "bench-admin", "only-for-timing-2x", "admin")
-        print(f"corrections: {add_corrections(db_url, args.corrections)} of random user turns")
+        say(f"corrections: {add_corrections(db_url, args.corrections)} of random user turns")
         process, url = start_console(workdir, db_url, LES_CONSOLE_SYNC_SECONDS="0")
         stack.callback(process.stop)
         session = login(url, "bench", "only-for-timing-1x")
@@ -231,19 +256,20 @@ def main(argv: list[str] | None = None) -> int:
             ("quality (52 weeks)", "/quality?weeks=52"),
         ]
         admin_pages = [("admin: list with emergency flags", "/"), ("admin: improve", "/improve")]
-        print(f"\n{'page':40} {'median ms':>10} {'max ms':>8} {'kB':>7}"
+        say(f"\n{'page':40} {'median ms':>10} {'max ms':>8} {'kB':>7}"
               f"   (over {args.repeat} requests, HTTP)")
         for who, name, path in [(session, n, p) for n, p in pages] + [(admin, n, p) for n, p in admin_pages]:
             median, worst, size = _time(who, url + path, args.repeat)
-            print(f"{name:40} {median:10.1f} {worst:8.1f} {size / 1024:7.1f}")
+            say(f"{name:40} {median:10.1f} {worst:8.1f} {size / 1024:7.1f}")
         root = project_copy(workdir / "project")
         engine = db.make_engine(db_url)
         start = time.perf_counter()
         report = training.export(engine, root)
         engine.dispose()
-        print(f"\nexport-training: {report.accepted} accepted corrections -> {report.n_examples} examples, "
+        say(f"\nexport-training: {report.accepted} accepted corrections -> {report.n_examples} examples, "
               f"{len(report.conflicts)} left out as conflicts, {report.cases + report.red_flag_cases} cases "
               f"in {(time.perf_counter() - start) * 1000:.0f} ms")
+    print(f"report: {write_report(lines, store)}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Starts the real action server and Rasa server (temporary SQLite store), runs
 tests/eval/run_eval.py against the REST channel, stops them, then runs
-`rasa test nlu --cross-validation` and prints the intent F1. Reports go to reports/.
+`rasa test nlu --cross-validation` and prints the intent F1. Reports go to reports/; their
+figures are summed up in reports/eval.md (tests/eval/summary.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from bot import paths
 from bot.ops.train import train
 from tests import servers
-from tests.eval import run_eval, run_round, run_screening_eval
+from tests.eval import run_eval, run_round, run_screening_eval, summary
 
 REPORTS = paths.ROOT / "reports"
 EVAL_DIR = Path(__file__).parent
@@ -97,7 +98,12 @@ def screening(model: Path) -> int:
 def main() -> int:
     REPORTS.mkdir(exist_ok=True)
     model = train()
-    return held_out(model) or screening(model) or cross_validation()
+    try:
+        return held_out(model) or screening(model) or cross_validation()
+    finally:
+        out = summary.write(REPORTS, _sets(), [p.name for p in run_round.round_sets()],
+                            run_round.first_runs_table())
+        print(f"\nsummary: {out}")
 
 
 if __name__ == "__main__":

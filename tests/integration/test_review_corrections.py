@@ -27,8 +27,15 @@ import yaml
 
 from bot.review import corrections
 from bot.review.training import normalize
-from tests import servers
-from tests.review_support import PASSWORDS, Store, cli, csrf_token, login, project_copy, start_console
+from tests.review_support import (
+    PASSWORDS,
+    cli,
+    console_stack,
+    csrf_token,
+    events_snapshot,
+    login,
+    project_copy,
+)
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))
@@ -45,47 +52,29 @@ PII = ["John Smith", "555-123-4567", "555-987-6543"]
 SECOND_REVIEWER = ("nurse", "blue-harbor-stone-5")
 
 
-def _events_snapshot(engine: sa.engine.Engine) -> list[tuple]:
-    with engine.connect() as connection:
-        return list(connection.execute(sa.text(
-            "select sender_id, count(*), max(id), sum(length(data)) from events group by sender_id "
-            "order by sender_id")))
+def _talk(bot_url: str) -> None:
+    for sender, messages in CONVERSATIONS.values():
+        for text in messages:
+            response = requests.post(f"{bot_url}/webhooks/rest/webhook",
+                                     json={"sender": sender, "message": text}, timeout=60)
+            response.raise_for_status()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def console(request: pytest.FixtureRequest, model_path: Path,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """This module's own bot and console (its conversations are ones the bot gets wrong)."""
     workdir = tmp_path_factory.mktemp(f"corrections-{request.param}")
     button_root = project_copy(workdir / "button-export")
-    with Store(request.param, workdir) as (db_url, rasa_env):
-        actions, action_url = servers.start_action_server(workdir)
-        processes = [actions]
-        try:
-            endpoints = servers.write_endpoints(workdir, action_url,
-                                                servers.env_sql_store(workdir / "conversations.db"))
-            rasa, bot_url = servers.start_rasa(workdir, model_path, endpoints, env=rasa_env)
-            processes.append(rasa)
-            for sender, messages in CONVERSATIONS.values():
-                for text in messages:
-                    response = requests.post(f"{bot_url}/webhooks/rest/webhook",
-                                             json={"sender": sender, "message": text}, timeout=60)
-                    response.raise_for_status()
-            for role, password in [*PASSWORDS.items(), SECOND_REVIEWER]:
-                result = cli(db_url, "add-user", role, "--role", "reviewer" if role != "admin" else "admin",
-                             "--password-stdin", stdin=password)
-                assert result.returncode == 0, result.stderr
-            process, url = start_console(workdir, db_url, LES_TRAINING_EXPORT_ROOT=str(button_root))
-            processes.append(process)
-            engine = sa.create_engine(db_url)
-            yield {"url": url, "db_url": db_url, "engine": engine, "workdir": workdir,
-                   "button_root": button_root, "events_before": _events_snapshot(engine),
-                   "admin": login(url, "admin", PASSWORDS["admin"]),
-                   "reviewer": login(url, "reviewer", PASSWORDS["reviewer"]),
-                   "nurse": login(url, *SECOND_REVIEWER)}
-            engine.dispose()
-        finally:
-            for process in reversed(processes):
-                process.stop()
+    users = [("admin", "admin", PASSWORDS["admin"]), ("reviewer", "reviewer", PASSWORDS["reviewer"]),
+             (SECOND_REVIEWER[0], "reviewer", SECOND_REVIEWER[1])]
+    with console_stack(request.param, workdir, model_path, _talk, users,
+                       LES_TRAINING_EXPORT_ROOT=str(button_root)) as stack:
+        url = stack["url"]
+        yield {**stack, "button_root": button_root, "events_before": events_snapshot(stack["engine"]),
+               "admin": login(url, "admin", PASSWORDS["admin"]),
+               "reviewer": login(url, "reviewer", PASSWORDS["reviewer"]),
+               "nurse": login(url, *SECOND_REVIEWER)}
 
 
 def _conversation(console: dict, name: str) -> tuple[int, list[int], str]:
@@ -326,7 +315,7 @@ def test_quality_over_time_counts_messages_and_corrections_per_model(console):
 
 
 def test_corrections_never_touch_rasas_events(console):
-    assert _events_snapshot(console["engine"]) == console["events_before"]
+    assert events_snapshot(console["engine"]) == console["events_before"]
 
 
 def test_an_export_with_nothing_accepted_still_gives_rasa_valid_files(tmp_path):
