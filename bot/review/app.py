@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from bot.ops.rate_limit import RateLimit, storage_for
-from bot.review import admin, audit, auth, db, improve, pages
+from bot.review import admin, audit, auth, db, improve, pages, schema
 from bot.review.config import Settings
 from bot.review.index import Freshness
 from bot.review.web import (
@@ -45,7 +45,7 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = db.make_engine(settings.db_url)
-    db.create_tables(engine)
+    schema.upgrade(engine)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["redacted_marker"] = "[redacted]"
     app = FastAPI(title="LES review console", docs_url=None, redoc_url=None, openapi_url=None)
