@@ -40,7 +40,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 REDIS_URL_ENV = "LES_RATE_LIMIT_REDIS_URL"
-REDIS_TIMEOUT_S = 0.5
+REDIS_TIMEOUT_S = 0.25  # a healthy Redis answers in a millisecond or two
 FALLBACK_S = 5.0
 NAMESPACE = "les-rate"
 
@@ -113,10 +113,10 @@ class RateLimit:
         if self.limit <= 0 or not self._is_redis:
             return self.hit(key)
         call = asyncio.get_running_loop().run_in_executor(_threads(), self.hit, key)
-        try:
-            return await asyncio.wait_for(call, 3 * REDIS_TIMEOUT_S)
+        try:  # a hit is two Redis calls at most, each bounded by the socket timeout
+            return await asyncio.wait_for(call, 2 * REDIS_TIMEOUT_S)
         except asyncio.TimeoutError:
-            self._give_up_on_redis(f"no answer within {3 * REDIS_TIMEOUT_S:g} s")
+            self._give_up_on_redis(f"no answer within {2 * REDIS_TIMEOUT_S:g} s")
             return self._local_hit(key)
 
     def _local_hit(self, key: str) -> float:

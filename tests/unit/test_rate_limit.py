@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 
 import pytest
@@ -101,6 +102,25 @@ def test_without_redis_the_limit_still_holds_in_this_process(caplog):
     assert waits[:2] == [0, 0] and waits[2] >= 59 and waits[3] == 0
     assert time.monotonic() - started < 2 * rate_limit.REDIS_TIMEOUT_S  # Redis was tried once
     assert "Redis failed" in caplog.text
+
+
+def test_a_hung_redis_delays_a_message_once_by_at_most_the_timeout():
+    with socket.socket() as hung:  # accepts connections (the kernel does) but never answers
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        limiter = RateLimit(2, 60, "rest", RedisStorage(f"redis://127.0.0.1:{hung.getsockname()[1]}/0"))
+
+        async def hits() -> list[tuple[float, float]]:
+            timed = []
+            for _ in range(3):
+                started = time.monotonic()
+                timed.append((await limiter.hit_async("a"), time.monotonic() - started))
+            return timed
+
+        timed = asyncio.run(hits())
+    assert [wait for wait, _ in timed][:2] == [0, 0] and timed[2][0] >= 59
+    assert timed[0][1] <= 2 * rate_limit.REDIS_TIMEOUT_S + 0.2
+    assert all(seconds < 0.05 for _, seconds in timed[1:])  # then counted here without waiting
 
 
 def test_storage_comes_from_the_environment():
