@@ -1,4 +1,5 @@
-"""The atomic lock store on a real Redis, without a cluster: redis-py's Lock used across threads."""
+"""The atomic lock store on a real Redis, without a cluster: one holder at a time, released
+only by its holder, redis-py's Lock used from several threads."""
 
 from __future__ import annotations
 
