@@ -10,7 +10,8 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
   ``sender``, a non-text ``message`` or non-object ``metadata``; 413 for a body over
   ``max_body_bytes``;
 - answers 429 with a JSON error and ``Retry-After`` when one conversation (sender)
-  sends more than ``max_messages_per_minute`` messages in a minute (0: no limit);
+  sends more than ``max_messages_per_minute`` messages in a minute (0: no limit),
+  counted across servers when ``LES_RATE_LIMIT_REDIS_URL`` is set (``bot/ops/rate_limit.py``);
 - removes control characters from the message; answers an empty message with a hint
   (there is nothing for the NLU to read);
 - cuts messages longer than ``max_message_chars`` to that length, with a note appended
@@ -36,9 +37,7 @@ import json
 import logging
 import math
 import re
-import time
 from asyncio import CancelledError
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,6 +50,7 @@ from sanic.response import HTTPResponse
 from bot.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
 from bot.knowledge.messages import message as bot_message
 from bot.ops import resilience, speedups
+from bot.ops.rate_limit import RateLimit
 from bot.safety.early_reply import guarded_turn
 
 logger = logging.getLogger(__name__)
@@ -116,41 +116,6 @@ def long_message_note(original_length: int, limit: int) -> str:
             f"the first {limit:,}. Please send shorter messages.")
 
 
-class RateLimiter:
-    """At most ``limit`` messages per ``window_s`` seconds for each key (a sliding window).
-
-    In memory and per process: with several Rasa instances each counts its own share.
-    """
-
-    def __init__(self, limit: int, window_s: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self.clock = clock
-        self._seen: dict[str, deque[float]] = {}
-        self._calls = 0
-
-    def retry_after(self, key: str) -> float:
-        """0 when a message from ``key`` is allowed now (and count it); else seconds to wait."""
-        if self.limit <= 0:
-            return 0.0
-        now = self.clock()
-        self._calls += 1
-        if self._calls % 1000 == 0:
-            self._forget_idle(now)
-        times = self._seen.setdefault(key, deque())
-        while times and times[0] <= now - self.window_s:
-            times.popleft()
-        if len(times) >= self.limit:
-            return times[0] + self.window_s - now
-        times.append(now)
-        return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, t in self._seen.items() if not t or t[-1] <= now - self.window_s]:
-            del self._seen[key]
-
-
 class CheckedRestInput(RestInput):
     """REST channel that rejects malformed requests clearly, caps size and rate, fails with 503."""
 
@@ -178,7 +143,7 @@ class CheckedRestInput(RestInput):
                  max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
         self.max_message_chars = max_message_chars or DEFAULT_MAX_MESSAGE_CHARS
         self.max_body_bytes = max_body_bytes or DEFAULT_MAX_BODY_BYTES
-        self.rate_limiter = RateLimiter(max_messages_per_minute)
+        self.rate_limiter = RateLimit(max_messages_per_minute, 60, "rest")
 
     def truncation_note(self, original_chars: int) -> str:
         return long_message_note(original_chars, self.max_message_chars)
@@ -206,7 +171,7 @@ class CheckedRestInput(RestInput):
             if problem:
                 return _error(problem)
             sender: str = body["sender"]
-            wait_s = self.rate_limiter.retry_after(sender)
+            wait_s = await self.rate_limiter.hit_async(sender)
             if wait_s:
                 seconds = max(1, math.ceil(wait_s))
                 return response.json(

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import html
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachetools import TTLCache
 from rasa.core.channels.slack import SlackInput
 
 from bot.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, clean_text
@@ -153,28 +153,23 @@ def parse_action(payload: dict[str, Any]) -> Incoming | NotForYou | Ignored:
 
 
 class RecentKeys:
-    """Keys of requests already taken on, remembered for an hour.
+    """Keys of requests already taken on, remembered for an hour (a cachetools ``TTLCache``).
 
     Slack re-sends an event when the first delivery was not acknowledged in time
     or failed, up to three times within about five minutes, with the same
     ``event_id``. Per process and in memory: a restart forgets, which at worst
-    answers a message that was in flight during the restart a second time.
+    answers a message that was in flight during the restart a second time. Past
+    ``max_keys`` the least recently seen keys go first.
     """
 
     def __init__(self, ttl_s: float = 3600, max_keys: int = 50_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_s, self.max_keys, self.clock = ttl_s, max_keys, clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen: TTLCache[str, bool] = TTLCache(maxsize=max_keys, ttl=ttl_s, timer=clock)
 
     def first_time(self, keys: Iterable[str]) -> bool:
         """Record the keys; True unless any of them was seen before."""
-        now = self.clock()
-        while self._seen and (len(self._seen) > self.max_keys
-                              or next(iter(self._seen.values())) < now - self.ttl_s):
-            self._seen.popitem(last=False)
         keys = list(keys)
-        new = not any(k in self._seen for k in keys)
+        new = not any(key in self._seen for key in keys)
         for key in keys:
-            self._seen[key] = now
-            self._seen.move_to_end(key)
+            self._seen[key] = True  # seen again: remembered for another ttl
         return new

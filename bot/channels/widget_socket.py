@@ -2,7 +2,8 @@
 
 Rasa's events and output, plus: allowed origins (``WIDGET_ALLOWED_ORIGINS``), session
 tokens checked and hashed (``session_ids``), each socket bound to the conversation it
-opened, REST's input checks and rate limit, and failed or late turns said (911 line
+opened, REST's input checks and rate limit (counted across servers when
+``LES_RATE_LIMIT_REDIS_URL`` is set), and failed or late turns said (911 line
 first). What Rasa's own channel lacks: docs/development.md, "Channels".
 """
 
@@ -12,6 +13,7 @@ import logging
 import math
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,11 +29,11 @@ from bot.channels.rest import (
     DEFAULT_MAX_MESSAGE_CHARS,
     DEFAULT_MAX_MESSAGES_PER_MINUTE,
     UNAVAILABLE,
-    RateLimiter,
     clean_text,
     long_message_note,
 )
 from bot.knowledge.messages import message as bot_message
+from bot.ops.rate_limit import RateLimit
 from bot.safety.early_reply import current_agent, guarded_turn, record_sent
 
 logger = logging.getLogger(__name__)
@@ -117,17 +119,17 @@ class WidgetSocketInput(InputChannel):
         self.origins = origins
         self.sio: AsyncServer | None = None
         self.conversations: dict[str, str] = {}  # socket id -> conversation id
-        self.rate_limiter = RateLimiter(max_messages_per_minute)
+        self.rate_limiter = RateLimit(max_messages_per_minute, 60, "widget")
         self._told_to_wait: dict[str, float] = {}  # conversation -> until when it was told
 
-    def _wait_s(self, sid: str, conversation: str) -> float:
+    async def _wait_s(self, sid: str, conversation: str) -> float:
         """0 if the socket may send now (counted), else how long its sender should wait."""
-        return self.rate_limiter.retry_after(f"conversation:{conversation}") \
-            or self.rate_limiter.retry_after(f"socket:{sid}")
+        return await self.rate_limiter.hit_async(f"conversation:{conversation}") \
+            or await self.rate_limiter.hit_async(f"socket:{sid}")
 
     def _should_tell(self, conversation: str, wait_s: float) -> bool:
         """Tell a flooding conversation once per burst, not once per message."""
-        now = self.rate_limiter.clock()
+        now = time.monotonic()
         if self._told_to_wait.get(conversation, 0.0) > now:
             return False
         self._told_to_wait = {c: t for c, t in self._told_to_wait.items() if t > now}
@@ -184,7 +186,7 @@ class WidgetSocketInput(InputChannel):
                 return
             text, original_length = checked
             output = SocketIOOutput(sio, self.bot_message_evt)
-            wait_s = self._wait_s(sid, conversation)
+            wait_s = await self._wait_s(sid, conversation)
             if wait_s:
                 logger.warning("socket %s (conversation %s) is over its message limit", sid, conversation)
                 if self._should_tell(conversation, wait_s):

@@ -1,8 +1,10 @@
-"""Read a ``.env`` file (KEY=VALUE lines) so secrets live outside the repo and the shell history.
+"""Read a ``.env`` file so secrets live outside the repo and the shell history.
 
-Only what ``make run`` needs: comments, blank lines, an optional ``export``, and
-single or double quotes around a value. Variables already set in the environment
-win over the file.
+The parsing is python-dotenv's (comments, blank lines, ``export``, single or double
+quotes, escapes, multi-line quoted values); a line it cannot read is skipped with its
+warning. Two choices are ours: ``${VAR}`` is kept as written (no interpolation, as
+before: a secret may contain ``$``), and variables already set in the environment win
+over the file. A bare ``KEY`` without ``=`` sets nothing.
 """
 
 from __future__ import annotations
@@ -10,22 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 
 def read(path: Path) -> dict[str, str]:
     """The file's variables; an absent file has none."""
     if not path.is_file():
         return {}
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.removeprefix("export ").split("=", 1)
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def merged(path: Path, environ: Mapping[str, str]) -> dict[str, str]:

@@ -7,17 +7,20 @@ loads the conversation, adds its turn and saves, and one of the two turns is los
 the store (Rasa's issue #11256; the fix was reverted from Rasa Open Source). The scale
 tests reproduce this with two messages sent to two servers at once.
 
-This store keeps Rasa's interface but locks with one atomic Redis command: ``SET key
-token NX PX lifetime``. Whoever sets the key holds the conversation; the others poll
-every 20 ms until it is gone, and the holder deletes it only if it still holds its own
-token (a Lua compare-and-delete). A server that dies holding a lock blocks that one
-conversation until the lifetime (``TICKET_LOCK_LIFETIME``, default 60 s) runs out.
+This store keeps Rasa's interface but locks with redis-py's ``Lock``: one atomic
+``SET key token NX PX lifetime`` to take a conversation, and a Lua compare-and-delete to
+release it only while it still holds its own token. The others try again every 20 ms.
+A server that dies holding a lock blocks that one conversation until the lifetime
+(``TICKET_LOCK_LIFETIME``, default 60 s) runs out.
 
-Redis is called from a few threads, never from the event loop (``bot/ops/store_guard.py``):
-a hung Redis fails the turn with LockError after ``LES_STORE_TIMEOUT_S`` instead of
-stopping the whole server. A lock that Redis grants after its caller gave up is
-released at once, and a release that does not get through in time is left to finish
-on its thread (or to the lifetime).
+What stays hand-written, and why: the waiting. ``Lock.acquire(blocking=True)`` sleeps
+on its thread until it gets the lock, so a turn could neither be given up nor bounded
+while it waits. Here every try is one non-blocking ``acquire`` on a worker thread
+(``bot/ops/store_guard.py``), never on the event loop, with ``LES_STORE_TIMEOUT_S`` as
+its deadline: a hung Redis fails the turn with LockError instead of stopping the whole
+server. Between tries the turn waits with ``asyncio.sleep``. A lock that Redis grants
+after its caller gave up is released at once, and a release that does not get through
+in time is left to finish on its thread (or to the lifetime).
 
     lock_store:
       type: bot.ops.lock_store.AtomicRedisLockStore
@@ -32,25 +35,19 @@ import asyncio
 import logging
 import threading
 import time
-import uuid
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from redis.exceptions import LockNotOwnedError
+from redis.lock import Lock
 
 from bot.ops.store_guard import BlockingCalls, StoreTimeout
 
 logger = logging.getLogger(__name__)
 
 POLL_S = 0.02
-# Delete the key only if it still holds our token (it may have expired and been re-taken).
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-    return redis.call('del', KEYS[1])
-end
-return 0
-"""
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -61,7 +58,6 @@ class AtomicRedisLockStore(RedisLockStore):
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
             kwargs.pop("type", None)
         super().__init__(**kwargs)
-        self._release = self.red.register_script(_RELEASE)
         self._calls = BlockingCalls("les-lock-store")
 
     def _mutex_key(self, conversation_id: str) -> str:
@@ -74,20 +70,23 @@ class AtomicRedisLockStore(RedisLockStore):
         lock_lifetime: float = LOCK_LIFETIME,
         wait_time_in_seconds: float = POLL_S,
     ) -> AsyncGenerator[None, None]:
-        key = self._mutex_key(conversation_id)
-        token = uuid.uuid4().hex
-        lifetime_ms = max(1, int(lock_lifetime * 1000))
+        # thread_local=False: the token must be seen by whichever pool thread releases it
+        mutex = Lock(self.red, self._mutex_key(conversation_id), timeout=max(lock_lifetime, 0.001),
+                     thread_local=False)
         deadline = time.monotonic() + 2 * lock_lifetime
 
+        def release(_: threading.Event | None = None) -> None:
+            try:
+                mutex.release()
+            except LockNotOwnedError:  # it expired (and may be another server's now): not ours to delete
+                logger.warning("conversation %s: its lock expired before the turn ended", conversation_id)
+
         def take(gave_up: threading.Event) -> bool:
-            taken = bool(self.red.set(key, token, nx=True, px=lifetime_ms))
+            taken = mutex.acquire(blocking=False)
             if taken and gave_up.is_set():  # granted too late: nobody will use or release it
-                self._release(keys=[key], args=[token])
+                release()
                 return False
             return taken
-
-        def release(_: threading.Event) -> None:
-            self._release(keys=[key], args=[token])
 
         try:
             while not await self._calls.run(take, "a lock request"):

@@ -7,6 +7,7 @@ Run it with ``python -m bot.review.serve`` (``make run`` does).
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,7 +17,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from bot.review import admin, audit, auth, db, improve, pages
+from bot.ops.rate_limit import RateLimit, storage_for
+from bot.review import admin, audit, auth, db, improve, pages, schema
 from bot.review.config import Settings
 from bot.review.index import Freshness
 from bot.review.web import (
@@ -45,14 +47,16 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = db.make_engine(settings.db_url)
-    db.create_tables(engine)
+    schema.upgrade(engine)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["redacted_marker"] = "[redacted]"
     app = FastAPI(title="LES review console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = Console(
         engine=engine, settings=settings,
-        limiter=auth.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
-        ip_limiter=auth.LoginLimiter(settings.login_max_failures * 4, settings.login_window_seconds),
+        limiter=RateLimit(settings.login_max_failures, settings.login_window_seconds, "login-user",
+                          storage_for(settings.rate_limit_redis_url)),
+        ip_limiter=RateLimit(settings.login_max_failures * 4, settings.login_window_seconds, "login-ip",
+                             storage_for(settings.rate_limit_redis_url)),
         freshness=Freshness(engine, settings.sync_interval_seconds), templates=templates)
 
     @app.middleware("http")
@@ -97,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         username = str(form.get("username") or "").strip().lower()[:80]
         password = str(form.get("password") or "")
         client = request.client.host if request.client else "unknown"
-        wait = max(console.limiter.retry_after(username), console.ip_limiter.retry_after(client))
+        wait = math.ceil(max(console.limiter.wait_s(username), console.ip_limiter.wait_s(client)))
         if wait:
             response = _login_form(request, str(form.get("next") or "/"), status_code=429,
                                    error=f"Too many failed attempts. Try again in {wait // 60 + 1} minutes.")
@@ -105,12 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return response
         user = auth.authenticate(console.engine, username, password)
         if user is None:
-            console.limiter.failed(username)
-            console.ip_limiter.failed(client)
+            console.limiter.hit(username)
+            console.ip_limiter.hit(client)
             audit.record(console.engine, username or None, audit.LOGIN_FAILED, client=client)
             return _login_form(request, str(form.get("next") or "/"), status_code=401,
                                error="Wrong user name or password.")
-        console.limiter.succeeded(username)
+        console.limiter.clear(username)
         token = auth.start_session(console.engine, user)
         audit.record(console.engine, user.username, audit.LOGIN, client=client)
         response = RedirectResponse(safe_next(str(form.get("next") or "/")), status_code=303)

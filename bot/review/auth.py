@@ -7,8 +7,9 @@
   ``session_idle_minutes`` without a request or ``session_max_hours`` in all.
 - Every state-changing form carries the session's CSRF token (synchronizer
   token); the login form, which has no session yet, uses a double-submit cookie.
-- Failed logins are counted per user name and per client address in a sliding
-  window; past the limit, login answers 429 even for the right password.
+- Failed logins are counted per user name and per client address in a moving
+  window (``bot/ops/rate_limit.py``, in Redis when ``LES_RATE_LIMIT_REDIS_URL`` is
+  set); past the limit, login answers 429 even for the right password.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -190,41 +189,3 @@ def end_session(engine: Engine, token: str | None) -> None:
 def tokens_match(expected: str | None, given: str | None) -> bool:
     """Constant-time comparison of CSRF tokens; missing is never a match."""
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
-
-
-class LoginLimiter:
-    """Sliding-window count of failed logins per key (user name, client address).
-
-    Kept in memory: the console runs as one process, and a restart resetting the
-    counters costs an attacker a restart they cannot trigger.
-    """
-
-    def __init__(self, max_failures: int, window_seconds: int) -> None:
-        self._max = max_failures
-        self._window = window_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and now - times[0] > self._window:
-            times.popleft()
-        return times
-
-    def retry_after(self, *keys: str) -> int:
-        """Seconds until a login may be tried again for these keys; 0 if allowed now."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [int(self._window - (now - t[0])) + 1 for k in keys
-                     if len(t := self._recent(k, now)) >= self._max]
-        return max(waits, default=0)
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def succeeded(self, username_key: str) -> None:
-        with self._lock:
-            self._failures.pop(username_key, None)

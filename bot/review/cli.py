@@ -6,6 +6,7 @@
     python -m bot.review.cli retention --days 365 [--dry-run]
     python -m bot.review.cli reindex
     python -m bot.review.cli export-training [--root DIR]   # accepted corrections -> training data
+    python -m bot.review.cli migrate   # only the schema upgrade every command (and the console) starts with
 
 The database is the one the bot uses (LES_TRACKER_DB_URL, else build/conversations.db);
 ``--db-url`` overrides it.
@@ -20,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot import paths
-from bot.review import audit, auth, db, index, retention, training
+from bot.review import audit, auth, db, index, retention, schema, training
 from bot.review.config import database_url
 
 
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     keep.add_argument("--days", type=float, required=True)
     keep.add_argument("--dry-run", action="store_true")
     commands.add_parser("reindex", help="rebuild the console's search index from the events")
+    commands.add_parser("migrate", help="bring the console's tables to the newest schema (alembic)")
     exporting = commands.add_parser(
         "export-training", help="write accepted corrections as NLU data, test stories and regression cases")
     exporting.add_argument("--root", type=Path, default=paths.ROOT,
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     engine = db.make_engine(args.db_url or database_url())
-    db.create_tables(engine)
+    schema.upgrade(engine)
     try:
         if args.command == "add-user":
             user = auth.create_user(engine, args.username, _password(args), args.role)
@@ -81,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             conversations, events = retention.purge(engine, args.days, dry_run=args.dry_run)
             verb = "would delete" if args.dry_run else "deleted"
             print(f"{verb} {conversations} conversations ({events} events) older than {args.days:g} days")
+        elif args.command == "migrate":
+            print(f"console tables at revision {schema.current(engine)}")
         elif args.command == "reindex":
             print(f"indexed {index.rebuild(engine)} conversations")
         elif args.command == "export-training":

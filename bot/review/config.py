@@ -61,6 +61,10 @@ class Settings:
         default_factory=lambda: int(os.environ.get("LES_CONSOLE_LOGIN_MAX_FAILURES", "5")))
     login_window_seconds: int = field(
         default_factory=lambda: int(os.environ.get("LES_CONSOLE_LOGIN_WINDOW_SECONDS", "900")))
+    # Failed logins counted in this Redis (shared with the Rasa servers' message limits),
+    # so several console processes share one count; unset: in the console's memory.
+    rate_limit_redis_url: str = field(
+        default_factory=lambda: os.environ.get("LES_RATE_LIMIT_REDIS_URL", "").strip())
     # How stale the search index may be before a page refreshes it from the events.
     sync_interval_seconds: float = field(
         default_factory=lambda: float(os.environ.get("LES_CONSOLE_SYNC_SECONDS", "2")))

@@ -4,6 +4,11 @@ Rasa owns ``events`` (created by its SQLTrackerStore); the console only SELECTs
 from it, except the retention command. The console's own tables share the
 database so that a clinic backs up, restores and purges one thing. All use
 portable SQLAlchemy Core types and are tested on SQLite and PostgreSQL.
+
+The tables here are the model; the database gets them through alembic migrations
+(:mod:`bot.review.schema`). A change here needs a migration
+(``alembic -c bot/review/alembic.ini revision --autogenerate -m "..."``), and
+``tests/unit/test_review_schema.py`` fails until both agree.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-# Rasa's table, described here only to query it; never passed to create_all.
+# Rasa's table, described here only to query it; never created or migrated by the console.
 rasa_metadata = sa.MetaData()
 events = sa.Table(
     "events", rasa_metadata,
@@ -197,11 +202,6 @@ def make_engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the console tables that do not exist yet (never Rasa's ``events``)."""
-    metadata.create_all(engine, checkfirst=True)
 
 
 def has_events_table(engine: Engine) -> bool:

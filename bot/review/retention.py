@@ -14,7 +14,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.review import audit, db
+from bot.review import audit, db, schema
 
 BATCH = 500
 
@@ -32,7 +32,7 @@ def purge(engine: Engine, days: float, username: str = "cli", now: float | None 
     """(conversations, events) deleted, or that would be with ``dry_run``."""
     if days < 0:
         raise ValueError("days must be >= 0")
-    db.create_tables(engine)
+    schema.upgrade(engine)
     senders = expired_senders(engine, days, now)
     events_deleted = 0
     for start in range(0, len(senders), BATCH):

@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "5080")))
     args = parser.parse_args(argv)
-    # One worker: the login rate limiter and the index refresh lock live in this process.
+    # One worker: the index refresh lock lives in this process (and the failed-login counts,
+    # unless LES_RATE_LIMIT_REDIS_URL puts them in Redis).
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", proxy_headers=False,
                 server_header=False)
 

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
+from bot.ops.rate_limit import RateLimit
 from bot.review import auth
 from bot.review.config import Settings
 from bot.review.index import Freshness
@@ -32,8 +33,8 @@ class Console:
 
     engine: Engine
     settings: Settings
-    limiter: auth.LoginLimiter  # per user name
-    ip_limiter: auth.LoginLimiter  # per client address, looser (a ward may share one address)
+    limiter: RateLimit  # failed logins per user name
+    ip_limiter: RateLimit  # per client address, looser (a ward may share one address)
     freshness: Freshness
     templates: Jinja2Templates
 

@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(text, flush=True)
         lines.append(text)
 
-    from bot.review import auth, db, index, training
+    from bot.review import auth, db, index, schema, training
     from tests.review_support import login, postgres_database, project_copy, start_console
 
     with ExitStack() as stack:
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"store: {db_url.split('://')[0]}  loaded {args.conversations} conversations, {events} events "
               f"in {time.perf_counter() - start:.1f}s")
         engine = db.make_engine(db_url)
-        db.create_tables(engine)
+        schema.upgrade(engine)
         start = time.perf_counter()
         indexed = index.sync(engine)
         say(f"index build (first start of the console): {indexed} conversations in "

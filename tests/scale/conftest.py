@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.ops.rate_limit import REDIS_URL_ENV as RATE_LIMIT_ENV
+from tests.redis_support import REDIS_URL
 from tests.scale.cluster import Cluster, start_cluster
 from tests.slack_fake import FakeSlackApi, slack_env
 
@@ -16,9 +18,11 @@ from tests.slack_fake import FakeSlackApi, slack_env
 @pytest.fixture(scope="session")
 def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
             fake_slack: FakeSlackApi) -> Iterator[Cluster]:
-    """Both Rasa servers have the Slack channel on, posting to the fake Slack."""
+    """Both Rasa servers have the Slack channel on, posting to the fake Slack, and count
+    their rate limits in the shared Redis (as deploy/ sets them up)."""
     workdir = tmp_path_factory.mktemp("cluster")
-    running = start_cluster(workdir, model_path, rasa_env=slack_env(fake_slack))
+    running = start_cluster(workdir, model_path,
+                            rasa_env={**slack_env(fake_slack), RATE_LIMIT_ENV: REDIS_URL})
     yield running
     running.stop()
 

@@ -5,13 +5,13 @@ import time
 
 import sqlalchemy as sa
 
-from bot.review import db, index
+from bot.review import db, index, schema
 
 
 def _engine(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     db.rasa_metadata.create_all(engine)  # Rasa's schema, as its SQLTrackerStore creates it
-    db.create_tables(engine)
+    schema.upgrade(engine)
     return engine
 
 

@@ -79,11 +79,11 @@ def _accepted(engine, rows):
 def test_export_writes_each_text_once_leaves_conflicts_out_and_redacts(tmp_path):
     import yaml
 
-    from bot.review import db
+    from bot.review import db, schema
     from tests.review_support import project_copy
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    db.create_tables(engine)
+    schema.upgrade(engine)
     _accepted(engine, [
         ("a", "is the bloodwash thing safe", "intent", "ask_plasma_exchange"),
         ("b", "Is the  bloodwash thing SAFE", "intent", "ask_plasma_exchange"),  # the same text again

@@ -12,6 +12,12 @@ def test_env_file_values_fill_in_but_do_not_override(tmp_path):
                       "SLACK_API_URL": "http://127.0.0.1:9/api/"}
 
 
+def test_env_file_keeps_dollar_signs_and_skips_bare_names(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text("RASA_API_TOKEN=pa$$${HOME}word\nBARE\nLES_X='a # not a comment' # a comment\n")
+    assert envfile.read(path) == {"RASA_API_TOKEN": "pa$$${HOME}word", "LES_X": "a # not a comment"}
+
+
 def test_no_env_file_is_fine(tmp_path):
     assert envfile.merged(tmp_path / ".env", {"A": "1"}) == {"A": "1"}
 

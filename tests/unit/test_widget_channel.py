@@ -53,3 +53,21 @@ def test_the_socket_rate_limit_comes_from_credentials():
     assert WidgetSocketInput.from_credentials({"max_messages_per_minute": 5}).rate_limiter.limit == 5
     assert WidgetSocketInput.from_credentials({"max_messages_per_minute": 0}).rate_limiter.limit == 0
     assert WidgetSocketInput.from_credentials(None).rate_limiter.limit == DEFAULT_MAX_MESSAGES_PER_MINUTE
+
+
+def test_a_flooding_socket_is_limited_per_conversation_and_per_socket_and_told_once():
+    import asyncio
+
+    from bot.channels.widget_socket import WidgetSocketInput
+
+    channel = WidgetSocketInput(max_messages_per_minute=2)
+
+    async def waits(sid: str, conversation: str, n: int) -> list[float]:
+        return [await channel._wait_s(sid, conversation) for _ in range(n)]
+
+    first = asyncio.run(waits("sid1", "web-a", 3))
+    assert first[:2] == [0, 0] and first[2] >= 59
+    # a new conversation on the same socket does not get a new budget
+    assert asyncio.run(waits("sid1", "web-b", 1))[0] >= 59
+    assert asyncio.run(waits("sid2", "web-c", 1)) == [0]
+    assert channel._should_tell("web-a", first[2]) and not channel._should_tell("web-a", first[2])
