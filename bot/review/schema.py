@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -41,8 +42,8 @@ def include_name(name: str | None, type_: str, _parents: dict[str, str | None]) 
 
 # How alembic compares and migrates (migrations/env.py; the tests compare the same way).
 # Batch mode: SQLite cannot ALTER most things, so a change there copies the table.
-CONTEXT_OPTIONS = {"version_table": VERSION_TABLE, "include_name": include_name, "compare_type": True,
-                   "render_as_batch": True}
+CONTEXT_OPTIONS: dict[str, Any] = {"version_table": VERSION_TABLE, "include_name": include_name,
+                                   "compare_type": True, "render_as_batch": True}
 
 
 def config(connection: Connection | None = None) -> Config:
