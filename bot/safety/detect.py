@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from bot.language.lexicon import RED_FLAG_LABEL, load_lexicon
+from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
 from bot.language.questions import is_question
 from bot.safety.rules import SafetyRules, forget_matches, load_rules, negated_at
 
@@ -35,6 +35,8 @@ _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause",
 _FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 # "not sure if he's breathing" is not a hypothetical.
 _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}
+# Words that make a classifier-only emergency implausible ("all fine now", "no pain").
+_NOT_NOW_WORDS = {"not", "no", "never", "normal", "fine", "without", "okay", "ok"}
 # A red flag whose own words start with a negation ("not waking up") is not negated by it.
 _NEGATION_STARTS = {"not", "no", "never"}
 
@@ -161,10 +163,15 @@ def classifier_emergency_plausible(doc: Doc) -> bool:
     "throat") and would otherwise alarm on "my throat isn't swelling, is that normal?".
     """
     rules = load_rules()
-    if any(t.norm_ in ("not", "no", "never", "normal", "fine", "without") for t in doc):
+    # lower_ as well as norm_: the normal form is stemmed ("fine" -> "fin")
+    if any(t.lower_ in _NOT_NOW_WORDS or t.norm_ in _NOT_NOW_WORDS for t in doc):
+        return False
+    # "the video call kept choking", "poison ivy": the alarming word is explained away
+    if any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents):
         return False
     try:
-        if rules.about.positions(doc) or rules.hypothetical.positions(doc) or rules.past.positions(doc):
+        if (rules.about.positions(doc) or rules.hypothetical.positions(doc)
+                or rules.past.positions(doc) or rules.resolved.positions(doc)):
             return False
     finally:
         forget_matches(doc)
