@@ -89,7 +89,7 @@ class _Context:
     """Message-wide cues: is something happening now, or is it over?"""
 
     present: bool
-    near_now: tuple[tuple[int, int], ...]
+    near_now: tuple[tuple[int, int, bool], ...]
     past_at: tuple[int, ...]
     past: bool
 
@@ -100,10 +100,11 @@ class _Context:
         stroke long ago, now ..." or "now; before that he used to stop breathing"."""
         if self.present:
             return True
-        for i, clause_start in self.near_now:
+        for i, clause_start, reaches_on in self.near_now:
             if i > index and clause_start <= index and i - index <= _NEAR:
                 return True
-            if i < index and not any(i < p < index for p in self.past_at):
+            if i < index and (index - i <= (_NEAR if reaches_on else 2) or reaches_on) \
+                    and not any(i < p < index for p in self.past_at):
                 return True
         return False
 
@@ -114,8 +115,10 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     resolved = rules.resolved.spans(doc)
     inside = {i for start, end in resolved + rules.not_now.spans(doc) for i in range(start, end)}
     present = any(i not in inside for i in rules.present.positions(doc))
-    near_now = tuple((i, _clause_start(doc, i)) for i in rules.present_near.positions(doc)
-                     if i not in inside)
+    # "now" reaches on to a later mention; "still" only right beside it ("he is still
+    # choking", not "should I still do the Heimlich")
+    near_now = tuple((i, _clause_start(doc, i), doc[i].lower_ == "now")
+                     for i in rules.present_near.positions(doc) if i not in inside)
     past_at = tuple(rules.past.positions(doc))
     past = bool(past_at) or bool(resolved)
     return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present)

@@ -108,6 +108,9 @@ def test_mentions_that_are_not_reports(nlp, text):
     "my husband has sleep apnea and uses a machine at night, can LES make it worse?",
     "my mouth is dry and my eyelids droop by the afternoon",
     "do people with long-term illnesses often have suicidal thoughts?",
+    "if my son ever chokes at school, should the teacher still call 911?",
+    "i passed out once years ago, it never happened again",
+    "we keep the pills out of reach of the grandkids, is that enough?",
 ])
 def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     """A bare "now" a clause away, a life event at an age, an LES symptom's words."""
@@ -127,6 +130,14 @@ def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     ("bleeding", "his dialysis line came out and blood is pumping out"),
     ("breathing", "mum is gulping for air and her lips are grey"),
     ("swallowing", "i cannot swallowing nothing since yesterday"),
+    ("breathing", "my mother not able to take the air, please what i do"),
+    ("fainting", "my uncle fall down suddenly and he is not waking"),
+    ("self_harm", "there is a gun in my lap and i want this to stop"),
+    ("self_harm", "he texted that he's on the edge of the hospital roof"),
+    ("self_harm", "honestly i don't see a reason to keep going"),
+    ("seizure", "reading about LES with my son when he started shaking violently while i was typing this"),
+    ("chest_pain", "my infusion went fine last week but 15 minutes ago a crushing chest pain started"),
+    ("choking", "she is grabbing at her throat and no sound is coming out"),
 ])
 def test_indirect_and_buried_reports(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported

@@ -43,6 +43,9 @@ def test_an_article_question_passes(text, concepts):
     ("what is the Beer-Lambert law", "unrelated"),
     ("should I buy a plasma TV", "unrelated"),
     ("how is Guillain-Barré treated", "condition"),
+    ("can I have an MRI with a pacemaker", "condition"),
+    ("where can I see Les Misérables", "unrelated"),
+    ("why does the LES in my esophagus cause heartburn", "condition"),
 ])
 def test_questions_that_only_share_a_word_with_the_article(text, reason):
     result = off_topic(text, set(), intent="ask_cancer_link")
@@ -81,6 +84,8 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "weak hips and a smoker, so that must mean lambert-eaton?",
     "i've got every symptom on the list, so i have it",
     "given all that, what's my diagnosis?",
+    "the neurologist says it could be LES, is he right?",
+    "can you say for certain it's not lambert-eaton",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
