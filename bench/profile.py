@@ -58,7 +58,7 @@ def run(messages: int, concurrency: int, say: Callable[[str], None], target: str
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.ops import resilience, speedups
+    from bot import rasa_patches
     from bot.ops.train import train
 
     _quiet_logging()
@@ -74,8 +74,7 @@ def run(messages: int, concurrency: int, say: Callable[[str], None], target: str
     try:
         endpoints = AvailableEndpoints.read_endpoints(
             str(stack.ours_endpoints(workdir, f"http://127.0.0.1:{port}/webhook")))
-        resilience.install()
-        speedups.install()
+        say(f"profile: Rasa patches: {rasa_patches.install().summary()}")
 
         async def main() -> Profiler:
             say("profile: loading the agent ...")

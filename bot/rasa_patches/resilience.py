@@ -31,8 +31,8 @@
    500. Any error inside engine.io's request handling now answers 400, as engine.io
    does for the malformed requests it recognises.
 
-``install()`` applies all three, once, in the Rasa server process (the REST channel calls it
-when Rasa builds the channels from credentials.yml).
+Three units of ``bot.rasa_patches.install()``; the plain helpers (the apology, the
+store's error) are used by the channels and the tests too.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ import logging
 import time
 from typing import Any
 
+from bot import rasa_patches
 from bot.knowledge.messages import message
 from bot.ops import deadlines
 from bot.ops.store_guard import StoreThread
@@ -51,7 +52,6 @@ logger = logging.getLogger(__name__)
 APOLOGY_KEY = "service_unavailable"
 # An action call with less time than this left in an emergency turn is not made at all.
 MIN_ACTION_CALL_S = 0.05
-_installed = False
 
 
 class StoreUnavailable(RuntimeError):
@@ -75,11 +75,16 @@ def apologized_this_turn(events: Any) -> bool:
     return False
 
 
-def _install_action_fallback() -> None:
+def install_action_fallback() -> None:
+    """RemoteAction.run: a failure or timeout becomes the apology (once per turn)."""
     from rasa.core.actions import action as action_module
     from rasa.shared.core.events import BotUttered
 
+    # a bad LES_*_S value stops the server at its start, naming it, not every turn later
+    deadlines.action_timeout_s(), deadlines.emergency_reply_s()
     original_run = action_module.RemoteAction.run
+    if rasa_patches.applied(original_run, "action_fallback"):
+        return
 
     async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
         if apologized_this_turn(tracker.events):
@@ -101,13 +106,16 @@ def _install_action_fallback() -> None:
                          self.name(), repr(error), budget)
             return [BotUttered(apology_text(), metadata={"les_fallback": "action_server"})]
 
-    run.__doc__ = original_run.__doc__
-    action_module.RemoteAction.run = run
+    action_module.RemoteAction.run = rasa_patches.mark(run, original_run, "action_fallback")
 
 
-def _install_strict_store() -> None:
+def install_strict_store() -> None:
+    """FailSafeTrackerStore's calls: off the event loop, with a timeout, failing the turn."""
     from rasa.core.tracker_store import FailSafeTrackerStore
 
+    deadlines.store_timeout_s()
+    if rasa_patches.applied(FailSafeTrackerStore.save, "strict_store"):
+        return
     store_thread = StoreThread("les-tracker-store")
 
     def strict(name: str) -> None:
@@ -129,17 +137,19 @@ def _install_strict_store() -> None:
                 turn.read = True
             return result
 
-        call.__doc__ = original.__doc__
-        setattr(FailSafeTrackerStore, name, call)
+        setattr(FailSafeTrackerStore, name, rasa_patches.mark(call, original, "strict_store"))
 
     for name in ("retrieve", "retrieve_full_tracker", "save", "keys"):
         strict(name)
 
 
-def _install_engineio_guard() -> None:
+def install_engineio_guard() -> None:
+    """engine.io's request handling: any error answers 400, not Sanic's 500."""
     from engineio.asyncio_server import AsyncServer
 
     original = AsyncServer.handle_request
+    if rasa_patches.applied(original, "engineio_guard"):
+        return
 
     async def handle_request(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -149,18 +159,4 @@ def _install_engineio_guard() -> None:
             environ = self._async["translate_request"](*args, **kwargs)
             return await self._make_response(self._bad_request("Bad request"), environ)
 
-    handle_request.__doc__ = original.__doc__
-    AsyncServer.handle_request = handle_request
-
-
-def install() -> None:
-    """Apply the three changes (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    # a bad LES_*_S value stops the server at its start, naming it, not every turn later
-    deadlines.action_timeout_s(), deadlines.emergency_reply_s(), deadlines.store_timeout_s()
-    _install_action_fallback()
-    _install_strict_store()
-    _install_engineio_guard()
-    _installed = True
+    AsyncServer.handle_request = rasa_patches.mark(handle_request, original, "engineio_guard")
