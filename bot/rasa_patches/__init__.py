@@ -114,26 +114,28 @@ def refusal(patch: Patch, problems: Iterable[str]) -> str:
             "What to do: install the pinned versions (make install, or pip install -r "
             "requirements.txt -c constraints.txt). To move to the new versions instead, port the "
             f"patch and run its parity test ({patch.parity_test}), then record the new versions and "
-            f"signatures in bot/rasa_patches/registry.py (python -m bot.rasa_patches --record); "
+            f"signatures (python -m bot.rasa_patches --record writes bot/rasa_patches/recorded.json); "
             f"see {DOC}.")
 
 
 def plan(patches: Iterable[Patch] = PATCHES, off: set[str] | None = None,
          check: Callable[[Patch], list[str]] = mismatches) -> tuple[list[Patch], Status]:
-    """Which units to apply; Refused if a resilience unit that is not switched off does not fit."""
+    """Which units to apply; Refused (naming each) if resilience units not switched off do not fit."""
     off = switched_off() if off is None else off
-    status, apply = Status(), []
+    status, apply, refusals = Status(), [], []
     for patch in patches:
         if patch.name in off:
             status.off.append(patch.name)
             continue
         problems = check(patch)
         if problems and patch.kind == RESILIENCE:
-            raise Refused(refusal(patch, problems))
-        if problems:
+            refusals.append(refusal(patch, problems))
+        elif problems:
             status.left_out[patch.name] = "; ".join(problems)
-            continue
-        apply.append(patch)
+        else:
+            apply.append(patch)
+    if refusals:
+        raise Refused("\n".join(refusals))
     return apply, status
 
 

@@ -65,7 +65,7 @@ PATCHES: tuple[Patch, ...] = (
           ("engineio.asyncio_server:AsyncServer.handle_request",),
           ("engineio.asyncio_server:AsyncServer._make_response",
            "engineio.asyncio_server:AsyncServer._bad_request"),
-          "tests/integration/test_widget_channels.py"),
+          "tests/integration/test_server_entry.py"),
     Patch("action_result_validator", SPEED,
           "the action server's reply schema is compiled once, not rebuilt and re-checked per call",
           "bot.rasa_patches.speedups:install_action_result_validator", ("rasa",),
