@@ -1,38 +1,11 @@
-"""Failing safely inside the Rasa server: three changes to Rasa 3.6's behaviour.
+"""Failing safely inside the Rasa server: the three resilience units of ``install()``.
 
-1. **The action server is down or failing.** Rasa logs the error, drops the action's
-   events and carries on: a medical question then gets no reply at all (the answer and
-   the disclaimer both come from the action server). Here a failed custom action is
-   replaced by one apology per turn, a plain bot message that needs no action server,
-   saying that the bot cannot look things up right now and to call 911 in an emergency.
-   Domain responses (the 911 message, the screening questions) still work, so an
-   emergency still gets the 911 message first and the form asks its question again.
-   A hung action server is given ``LES_ACTION_TIMEOUT_S`` seconds (3), not Rasa's five
-   minutes; once a call failed, the turn's other action calls are not made; and in an
-   emergency turn the calls after the 911 message end in time for the reply to leave
-   within ``LES_EMERGENCY_REPLY_S`` (bot/ops/deadlines.py).
-
-2. **The conversation store is down.** Rasa wraps every tracker store in
-   ``FailSafeTrackerStore``, which on a database error carries on with an *empty*
-   conversation and saves it in memory only: the person gets answers from a blank
-   conversation (mid-screening, the questions start over) with HTTP 200, and the turn
-   never reaches the database. Here a store error aborts the turn with
-   :class:`StoreUnavailable`; the REST channel answers 503 and nothing half-done is
-   stored, so every turn answered with 200 is in the database, and the conversation
-   goes on where it was once the database is back. A *hung* store is the same failure
-   after ``LES_STORE_TIMEOUT_S``: its calls run off the event loop
-   (bot/ops/store_guard.py), so the rest of the server keeps going meanwhile. The
-   wrapper also notes in the turn's ``deadlines.TurnProgress`` whether the conversation
-   was read and since when a store call runs, so that a channel can tell a turn held up
-   by a store from a busy one (bot/safety/early_reply.py).
-
-3. **A malformed socket.io request** (a long-polling POST with an empty ``sid``) makes
-   python-engineio 4.7.1 (pinned for Rasa 3.6) fail with a TypeError and Sanic answer
-   500. Any error inside engine.io's request handling now answers 400, as engine.io
-   does for the malformed requests it recognises.
-
-Three units of ``bot.rasa_patches.install()``; the plain helpers (the apology, the
-store's error) are used by the channels and the tests too.
+``action_fallback``: a failed or hung custom action becomes one apology per
+turn (it needs no action server and names 911), within ``LES_ACTION_TIMEOUT_S`` and, in
+an emergency turn, in time for ``LES_EMERGENCY_REPLY_S``. ``strict_store``: a failing
+or hung conversation store aborts the turn with :class:`StoreUnavailable` (REST: 503)
+instead of answering from an empty conversation. ``engineio_guard``: a malformed
+socket.io request gets 400, not 500. Why each, and its tests: docs/rasa-patches.md.
 """
 
 from __future__ import annotations
