@@ -113,3 +113,41 @@ def test_fast_json_refuses_what_json_refuses():
 
     with pytest.raises(TypeError):
         fast_json.dumps({"x": object()})
+
+
+def test_action_calls_send_the_same_json_body_and_headers():
+    """fast_request_json: what reaches the action server is the JSON Rasa would send."""
+    import asyncio
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    received: list[tuple[str, bytes]] = []
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tracker = {"sender_id": "a/b", "events": [{"event": "user", "text": "é \u2028", "confidence": 0.1}]}
+        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook")
+        reply = asyncio.run(endpoint.request(json={"next_action": "action_answer", "tracker": tracker}))
+    finally:
+        server.shutdown()
+    assert rasa_patches.applied(EndpointConfig.request, "fast_request_json")
+    assert reply == {"ok": True}
+    content_type, body = received[0]
+    assert content_type == "application/json"
+    assert json.loads(body) == {"next_action": "action_answer", "tracker": tracker}
