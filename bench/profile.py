@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import mix, report, stack
+from bot.ops import launch
 
 
 async def _drive(agent, script, messages: int, concurrency: int, prefix: str) -> None:
@@ -58,24 +59,22 @@ def run(messages: int, concurrency: int, say: Callable[[str], None], target: str
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.ops import resilience, speedups
+    from bot import rasa_patches
     from bot.ops.train import train
 
     _quiet_logging()
     workdir = Path(tempfile.mkdtemp(prefix="les-profile-"))
-    port = stack.free_port()
+    port = launch.free_port()
     stamp = report.now_stamp()
     report.REPORTS.mkdir(parents=True, exist_ok=True)
     actions_profile = report.REPORTS / f"profile-actions-{stamp}.txt"
     wrap = ["-m", "pyinstrument", "-r", "text", "-o", str(actions_profile)] if target == "actions" else []
-    command = [str(stack.BIN / "python"), *wrap, "-m", "rasa_sdk", "--actions", "actions",
-               "--port", str(port)]
-    actions = stack._start("actions", command, stack.paths.ROOT, stack._env(), workdir)
+    actions = stack._start("actions", launch.actions_command(port, *wrap), stack.paths.ROOT, stack._env(),
+                           workdir)
     try:
         endpoints = AvailableEndpoints.read_endpoints(
             str(stack.ours_endpoints(workdir, f"http://127.0.0.1:{port}/webhook")))
-        resilience.install()
-        speedups.install()
+        say(f"profile: Rasa patches: {rasa_patches.install().summary()}")
 
         async def main() -> Profiler:
             say("profile: loading the agent ...")

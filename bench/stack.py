@@ -1,19 +1,18 @@
 """Train and start the two bots for a benchmark, and watch their memory.
 
-Our bot runs as shipped (config.yml, credentials.yml, endpoints.yml with the
-conversation store moved to a temporary SQLite file), with its action server. The
+Our bot runs as shipped (``python -m bot.server``: config.yml, credentials.yml,
+endpoints.yml with the conversation store moved to a temporary SQLite file), with its
+action server. The
 stock bot is what ``rasa init --no-prompt`` creates and trains (DIET, TED, in-memory
-tracker store, no action server), in a temporary folder.
+tracker store, no action server), in a temporary folder, served by plain ``rasa run``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import socket
+import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,21 +23,15 @@ import requests
 import yaml
 
 from bot import paths
-from bot.ops.env import process_env
+from bot.ops import launch
+from bot.ops.launch import BIN, free_port
 
-BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT_S = 600
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+STOP_TIMEOUT_S = 30
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    return process_env(base=inherited, **(extra or {}))
+    return launch.server_env(**(extra or {}))
 
 
 def train_ours(workdir: Path) -> tuple[Path, float]:
@@ -75,28 +68,12 @@ def cached_baseline(cache: Path) -> tuple[Path, Path] | None:
 
 
 @dataclass
-class Server:
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-
-@dataclass
 class Stack:
     """One bot: its Rasa server, maybe an action server, and how it started."""
 
     name: str
     url: str
-    servers: dict[str, Server] = field(default_factory=dict)
+    servers: dict[str, launch.Process] = field(default_factory=dict)
     first_answer_s: float | None = None
 
     @property
@@ -108,10 +85,9 @@ class Stack:
             server.stop()
 
 
-def _start(name: str, args: list[str], cwd: Path, env: dict[str, str], workdir: Path) -> Server:
-    log = workdir / f"{name}.log"
-    popen = subprocess.Popen(args, cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    return Server(name, popen, log)
+def _start(name: str, args: list[str], cwd: Path, env: dict[str, str], workdir: Path) -> launch.Process:
+    return launch.Process(name, args, workdir / f"{name}.log", cwd=cwd, env=env,
+                          stop_signal=signal.SIGTERM, stop_timeout_s=STOP_TIMEOUT_S).start()
 
 
 def _wait_for_first_answer(stack: Stack, started: float) -> None:
@@ -160,12 +136,10 @@ def start_ours(model: Path, workdir: Path, extra_env: dict[str, str] | None = No
     endpoints = ours_endpoints(workdir, f"http://127.0.0.1:{actions_port}/webhook")
     stack = Stack("ours", f"http://127.0.0.1:{rasa_port}")
     started = time.monotonic()
-    stack.servers["actions"] = _start("actions", [str(BIN / "python"), "-m", "rasa_sdk", "--actions",
-                                                  "actions", "--port", str(actions_port)],
-                                      paths.ROOT, env, workdir)
-    stack.servers["rasa"] = _start("rasa-ours", [str(BIN / "rasa"), "run", "--model", str(model),
-                                                 "--port", str(rasa_port), "--endpoints", str(endpoints),
-                                                 "--credentials", str(paths.ROOT / "credentials.yml")],
+    stack.servers["actions"] = _start("actions", launch.actions_command(actions_port), paths.ROOT, env,
+                                      workdir)
+    stack.servers["rasa"] = _start("rasa-ours", launch.rasa_command(model, rasa_port, endpoints,
+                                                                    paths.ROOT / "credentials.yml"),
                                    paths.ROOT, env, workdir)
     _wait_for_first_answer(stack, started)
     return stack
@@ -175,8 +149,8 @@ def start_baseline(project: Path, model: Path, workdir: Path) -> Stack:
     rasa_port = free_port()
     stack = Stack("baseline", f"http://127.0.0.1:{rasa_port}")
     started = time.monotonic()
-    stack.servers["rasa"] = _start("rasa-baseline", [str(BIN / "rasa"), "run", "--model", str(model),
-                                                     "--port", str(rasa_port)], project, _env(), workdir)
+    stack.servers["rasa"] = _start("rasa-baseline", launch.stock_rasa_command(model, rasa_port), project,
+                                   _env(), workdir)
     _wait_for_first_answer(stack, started)
     return stack
 

@@ -75,13 +75,18 @@ def slack(bot_url: str) -> SlackSender:
 
 
 @pytest.fixture(scope="session")
-def bare_rasa_url(model_path: Path, workdir: Path) -> Iterator[str]:
+def bare_rasa(model_path: Path, workdir: Path) -> Iterator[tuple[servers.Process, str]]:
     """A Rasa server whose action server is down and which has no Slack variables."""
     dead = f"http://127.0.0.1:{servers.free_port()}/webhook"
     endpoints = servers.write_endpoints(workdir, dead, servers.sqlite_store(workdir / "down.db"))
     process, url = servers.start_rasa(workdir, model_path, endpoints)
-    yield url
+    yield process, url
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def bare_rasa_url(bare_rasa: tuple[servers.Process, str]) -> str:
+    return bare_rasa[1]
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ import requests
 import sqlalchemy as sa
 
 from bot import paths
+from bot.ops import launch
 from tests import servers
-from tests.servers import BIN, Process, _env, free_port, wait_for
+from tests.servers import BIN, Process, free_port, isolated_env, start
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORDS = {"admin": "correct-horse-battery-9", "reviewer": "quiet-meadow-lantern-4"}
@@ -23,20 +24,17 @@ PASSWORDS = {"admin": "correct-horse-battery-9", "reviewer": "quiet-meadow-lante
 
 def start_console(workdir: Path, db_url: str, **env: str) -> tuple[Process, str]:
     port = free_port()
-    log = workdir / f"console-{port}.log"
-    popen = subprocess.Popen(
-        [str(BIN / "python"), "-m", "bot.review.serve", "--port", str(port)],
-        cwd=paths.ROOT, env=_env(**{"LES_TRACKER_DB_URL": db_url, "LES_CONSOLE_SYNC_SECONDS": "0", **env}),
-        stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    wait_for(f"{url}/healthz", popen, log, timeout=60)
-    return Process(popen, log), url
+    variables = {"LES_TRACKER_DB_URL": db_url, "LES_CONSOLE_SYNC_SECONDS": "0", **env}
+    process = Process("review console", launch.console_command(port), workdir / f"console-{port}.log",
+                      env=isolated_env(**variables))
+    return start(process, f"{url}/healthz", timeout_s=60), url
 
 
 def cli(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """Run the console CLI as a care-team admin would, against the given store."""
     return subprocess.run([str(BIN / "python"), "-m", "bot.review.cli", *args], cwd=paths.ROOT,
-                          env=_env(LES_TRACKER_DB_URL=db_url), input=stdin, capture_output=True,
+                          env=isolated_env(LES_TRACKER_DB_URL=db_url), input=stdin, capture_output=True,
                           text=True, timeout=120)
 
 

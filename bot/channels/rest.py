@@ -17,7 +17,7 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
 - cuts messages longer than ``max_message_chars`` to that length, with a note appended
   to the bot's reply so the person knows;
 - answers 503 with a JSON error when the turn could not be handled (the conversation
-  store is down or hung, see ``bot/ops/resilience.py``): the turn was not stored, the
+  store is down or hung, see ``bot/rasa_patches/resilience.py``): the turn was not stored, the
   client may send it again;
 - never holds the 911 message back: a turn not done ``LES_EMERGENCY_REPLY_S`` (1.5 s)
   after the message arrived is checked for a red flag (``bot/safety/early_reply.py``);
@@ -49,7 +49,6 @@ from sanic.response import HTTPResponse
 
 from bot.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
 from bot.knowledge.messages import message as bot_message
-from bot.ops import resilience, speedups
 from bot.ops.rate_limit import RateLimit
 from bot.safety.early_reply import guarded_turn
 
@@ -125,9 +124,6 @@ class CheckedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        # Only the Rasa server builds channels from credentials: make it fail safely and fast.
-        resilience.install()
-        speedups.install()
         credentials = credentials or {}
 
         def setting(key: str, default: int) -> int:

@@ -110,7 +110,7 @@ def parse_event(body: dict[str, Any]) -> Incoming | Ignored:
     if not channel or not ts:
         return Ignored("no channel or timestamp")
     thread = event.get("thread_ts") or (ts if kind == "app_mention" else None)
-    keys = (f"message:{channel}:{ts}",)
+    keys: tuple[str, ...] = (f"message:{channel}:{ts}",)
     if body.get("event_id"):
         keys = (f"event:{body['event_id']}", *keys)
     metadata = {"slack": {"user": user, "channel": channel, "thread_ts": thread,

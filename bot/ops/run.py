@@ -31,14 +31,14 @@ from pathlib import Path
 
 from bot import paths
 from bot.channels.slack_settings import WEBHOOK_PATH, SlackSettings
-from bot.ops import envfile
+from bot.ops import envfile, launch
 from bot.ops.deadlines import seconds
-from bot.ops.env import process_env
 from bot.ops.supervise import CrashLoop, RestartPolicy, Supervisor, log_line_writer
 from bot.ops.wait import wait_until_up
 
 LOGS = paths.BUILD / "logs"
 STARTUP_TIMEOUT_S = 240
+STOP_TIMEOUT_S = 15
 
 
 def slack_status(env: dict[str, str], rasa_port: str) -> str:
@@ -67,19 +67,11 @@ def api_status(env: dict[str, str]) -> str:
     return "off (set RASA_API_TOKEN or RASA_JWT_SECRET to turn it on with authentication)"
 
 
-def start(name: str, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
-    LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{name}.log"
-    with log.open("ab") as handle:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(args, cwd=paths.ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    return process, log
-
-
 def supervised(supervisor: Supervisor, name: str, log_name: str, args: list[str],
                env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
     """Start a process under the supervisor (restarted with the same command if it crashes)."""
     log = LOGS / f"{log_name}.log"
-    process = supervisor.add(name, lambda: start(log_name, args, env)[0], log)
+    process = supervisor.add(name, lambda: launch.Process(name, args, log, env=env).started(), log)
     return process, log
 
 
@@ -100,18 +92,6 @@ def restart_policy(env: dict[str, str]) -> RestartPolicy:
         max_crashes=crashes,
         window_s=seconds("LES_RESTART_WINDOW_S", default.window_s, env),
     )
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    deadline = time.monotonic() + 15
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _store_description(env: dict[str, str]) -> str:
@@ -135,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     rasa_port = base_env.get("RASA_PORT", "5005")
     actions_port = base_env.get("ACTIONS_PORT", "5055")
     console_port = base_env.get("CONSOLE_PORT", "5080")
-    bin_dir = Path(sys.executable).parent
-    env = process_env(base=base_env, ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
+    env = launch.server_env(base=base_env, keep_slack=True,
+                            ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)
     say = log_line_writer(LOGS / "run.log", lambda text: print(text, file=sys.stderr, flush=True))
     try:
@@ -154,21 +134,19 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         print("starting the action server ...", flush=True)
-        actions, actions_log = supervised(supervisor, "action server", "actions", [
-            str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port], env)
+        actions, actions_log = supervised(supervisor, "action server", "actions",
+                                          launch.actions_command(actions_port), env)
         print(f"starting the Rasa server with {args.model} (about a minute) ...", flush=True)
-        rasa, rasa_log = supervised(supervisor, "Rasa server", "rasa", [
-            str(bin_dir / "rasa"), "run", "--model", str(args.model), "--port", rasa_port,
-            "--endpoints", args.endpoints, "--credentials", args.credentials, "--cors", "*",
-            *api_args(env)], env)
+        rasa, rasa_log = supervised(supervisor, "Rasa server", "rasa", launch.rasa_command(
+            args.model, rasa_port, args.endpoints, args.credentials, "--cors", "*", *api_args(env)), env)
         wait_until_up(f"http://localhost:{actions_port}/health", lambda: actions.poll() is None,
                       "action server", actions_log, STARTUP_TIMEOUT_S)
         wait_until_up(f"http://localhost:{rasa_port}/", lambda: rasa.poll() is None, "Rasa server",
                       rasa_log, STARTUP_TIMEOUT_S)
         # After Rasa, so that Rasa has created the events table the console reads.
         print("starting the review console ...", flush=True)
-        console, console_log = supervised(supervisor, "review console", "console", [
-            str(bin_dir / "python"), "-m", "bot.review.serve", "--port", console_port], env)
+        console, console_log = supervised(supervisor, "review console", "console",
+                                          launch.console_command(console_port), env)
         wait_until_up(f"http://localhost:{console_port}/healthz", lambda: console.poll() is None,
                       "review console", console_log, STARTUP_TIMEOUT_S)
         print(f"""
@@ -195,7 +173,7 @@ A part that crashes is restarted (build/logs/run.log). Press Ctrl-C to stop.""",
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
-        stop(supervisor.processes())
+        launch.stop_all(supervisor.processes(), signal.SIGINT, STOP_TIMEOUT_S)
         print("stopped.", flush=True)
 
 

@@ -12,10 +12,11 @@ a ``dialect`` other than sqlite, Rasa's own SQL keys are used as Rasa uses them
       type: bot.review.tracker_store.EnvSQLTrackerStore
       db: build/conversations.db
 
-SQLite is switched to write-ahead logging so the console can read while Rasa
-writes without either seeing "database is locked", and its connections are pooled
-(SQLAlchemy 1.4 opens and closes a new SQLite connection per session by default).
-Trackers are kept between messages as ``bot.ops.tracker_cache`` describes.
+SQLite is switched to write-ahead logging (here only, for the whole project) so the
+console can read while Rasa writes without either seeing "database is locked", and a
+commit is one append and one sync; its connections are pooled (SQLAlchemy 1.4 opens
+and closes a new SQLite connection per session by default). Trackers are kept between
+messages as ``bot.rasa_patches.tracker_cache`` describes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.ops.tracker_cache import CachedSQLTrackerStore
+from bot.rasa_patches.tracker_cache import CachedSQLTrackerStore
 from bot.review.config import DB_URL_ENV, database_url
 
 
@@ -66,6 +67,10 @@ class EnvSQLTrackerStore(CachedSQLTrackerStore):
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
+    """Each connection: wait for a lock up to 10 s, write-ahead log, and synchronous=FULL
+    (in WAL mode a commit is one append and one sync, and survives a power cut)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import requests
 
-from bot.ops import resilience
+from bot.rasa_patches import resilience
 from tests.checks import is_emergency
 
 

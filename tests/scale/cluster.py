@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 
 from bot import paths
-from bot.ops.wait import wait_until_up
+from bot.ops import launch
 from tests import servers
 
 HAPROXY_CONFIG = paths.ROOT / "deploy" / "haproxy" / "haproxy.cfg"
@@ -50,43 +50,15 @@ def _wait_port(port: int, timeout: float = 60) -> None:
 
 
 @dataclass
-class Managed:
-    """A process that can be stopped, killed and started again with the same command."""
+class Managed(launch.Process):
+    """A process that can be stopped, killed, started again with the same command, and paused.
 
-    name: str
-    command: list[str]
-    log: Path
-    cwd: Path = paths.ROOT
-    env: dict[str, str] | None = None
-    user: str | None = None
-    popen: subprocess.Popen | None = None
+    Each has a session of its own, so a signal reaches the process and its children.
+    """
 
-    def start(self) -> Managed:
-        command = ["runuser", "-u", self.user, "--", *self.command] if self.user else self.command
-        self.popen = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=self.log.open("ab"),
-                                      stderr=subprocess.STDOUT, start_new_session=True)
-        return self
-
-    @property
-    def running(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def send(self, sig: int) -> None:
-        if self.running:
-            os.killpg(self.popen.pid, sig)
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
-        if not self.running:
-            return
-        self.send(sig)
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.send(signal.SIGKILL)
-            self.popen.wait()
-
-    def kill(self) -> None:
-        self.stop(signal.SIGKILL)
+    new_session: bool = True
+    stop_signal: int = signal.SIGTERM
+    stop_timeout_s: float = 30.0
 
     def _tree(self) -> list[psutil.Process]:
         """The process and all its descendants (PostgreSQL's backends each have a session
@@ -167,11 +139,6 @@ class Redis(Managed):
         self.start()
 
 
-def _http_up(url: str, process: Managed, timeout: float = 300) -> None:
-    wait_until_up(url, lambda: process.running, process.name, process.log, timeout, interval_s=0.3,
-                  log_tail_chars=3000)
-
-
 @dataclass
 class HttpServer(Managed):
     port: int = 0
@@ -188,7 +155,8 @@ class HttpServer(Managed):
         return self
 
     def wait(self) -> None:
-        _http_up(self.url + self.health, self)
+        self.wait_until_up(self.url + self.health, timeout_s=300, interval_s=0.3,
+                           log_tail_chars=servers.LOG_TAIL_CHARS)
 
 
 @dataclass
@@ -239,10 +207,9 @@ lock_store:
 def rasa_server(index: int, workdir: Path, model: Path, endpoints_file: Path, port: int | None = None,
                 extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> HttpServer:
     port = port or servers.free_port()
-    command = [str(servers.BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-               "--endpoints", str(endpoints_file), "--credentials", str(paths.ROOT / "credentials.yml"),
-               *(extra_args or [])]
-    process_env = servers._env(TICKET_LOCK_LIFETIME=LOCK_LIFETIME_S, **(env or {}))
+    command = launch.rasa_command(model, port, endpoints_file, paths.ROOT / "credentials.yml",
+                                  *(extra_args or []))
+    process_env = servers.isolated_env(TICKET_LOCK_LIFETIME=LOCK_LIFETIME_S, **(env or {}))
     return HttpServer(f"rasa{index}", command, workdir / f"rasa{index}.log", env=process_env, port=port)
 
 
@@ -262,9 +229,8 @@ def start_cluster(workdir: Path, model: Path, rasa_env: dict[str, str] | None = 
     postgres.create_database(database)
     redis = Redis.create(workdir).start()
     actions_port = servers.free_port()
-    actions = HttpServer("actions", [str(servers.BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                     "--port", str(actions_port)], workdir / "actions.log",
-                         env=servers._env(), port=actions_port, health="/health")
+    actions = HttpServer("actions", launch.actions_command(actions_port), workdir / "actions.log",
+                         env=servers.isolated_env(), port=actions_port, health="/health")
     cluster = Cluster(workdir, postgres, redis, actions)
     try:
         actions.start()

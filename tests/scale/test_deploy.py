@@ -52,3 +52,12 @@ def test_compose_and_helm_values_name_the_same_pieces():
     for channel in ("bot.channels.rest.CheckedRestInput", "bot.channels.widget_socket.WidgetSocketInput"):
         assert channels[channel] == shipped[channel], channel
     assert "socketio" not in channels  # Rasa's own socket channel has none of the widget's checks
+
+
+def test_every_deployment_starts_our_server_with_the_rasa_patches():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert 'CMD ["python", "-m", "bot.server", "--model"' in dockerfile and '"rasa", "run"' not in dockerfile
+    values = yaml.safe_load((DEPLOY / "helm" / "values.yml").read_text())
+    assert values["command"] == ["python", "-m", "bot.server"] and "run" not in values["args"]
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    assert "command" not in compose["services"]["rasa1"]  # the image's CMD above

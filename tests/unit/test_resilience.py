@@ -1,4 +1,5 @@
-"""Failing safely: the apology when the action server fails, strict conversation-store errors."""
+"""Failing safely (units action_fallback and strict_store): the apology when the action
+server fails, strict conversation-store errors."""
 
 import asyncio
 
@@ -10,13 +11,14 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.ops import resilience
+from bot import rasa_patches
+from bot.rasa_patches import resilience
 from tests.servers import free_port
 
 
 @pytest.fixture(scope="module", autouse=True)
 def installed():
-    resilience.install()
+    assert {"action_fallback", "strict_store"} <= set(rasa_patches.install().active)
 
 
 def tracker(*events):

@@ -1,16 +1,18 @@
-"""The Rasa speed-ups give the same results as Rasa's own code."""
+"""Parity tests of the speed units action_result_validator, event_type_lookup and
+fast_request_json: the same results as Rasa's own code."""
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 
-from bot.ops import speedups
+from bot import rasa_patches
+from bot.rasa_patches import speedups
 
 
 @pytest.fixture(scope="module", autouse=True)
 def installed():
-    speedups.install()
+    assert {"action_result_validator", "event_type_lookup"} <= set(rasa_patches.install().active)
 
 
 def test_valid_action_replies_pass():
@@ -39,13 +41,15 @@ def test_unknown_event_types_behave_as_before():
         Event.resolve_by_type("nope")
 
 
-def test_sqlite_conversation_stores_use_the_write_ahead_log(tmp_path):
-    import sqlalchemy as sa
+def test_the_sqlite_conversation_store_uses_the_write_ahead_log(tmp_path, monkeypatch):
+    from bot.review.tracker_store import EnvSQLTrackerStore
 
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'c.db'}")
-    with engine.connect() as connection:
+    monkeypatch.setenv("LES_TRACKER_DB_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    store = EnvSQLTrackerStore()
+    with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
 
 
 def _full_schema_passes(reply) -> bool:
@@ -99,13 +103,51 @@ def test_the_quick_check_decides_valid_replies_itself():
 def test_fast_json_writes_the_same_values(value):
     import json
 
-    from bot.ops import fast_json
+    from bot.rasa_patches import fast_json
 
     assert fast_json.dumps(value).replace(" ", "") == json.dumps(value).replace(" ", "")
 
 
 def test_fast_json_refuses_what_json_refuses():
-    from bot.ops import fast_json
+    from bot.rasa_patches import fast_json
 
     with pytest.raises(TypeError):
         fast_json.dumps({"x": object()})
+
+
+def test_action_calls_send_the_same_json_body_and_headers():
+    """fast_request_json: what reaches the action server is the JSON Rasa would send."""
+    import asyncio
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    received: list[tuple[str, bytes]] = []
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tracker = {"sender_id": "a/b", "events": [{"event": "user", "text": "é \u2028", "confidence": 0.1}]}
+        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook")
+        reply = asyncio.run(endpoint.request(json={"next_action": "action_answer", "tracker": tracker}))
+    finally:
+        server.shutdown()
+    assert rasa_patches.applied(EndpointConfig.request, "fast_request_json")
+    assert reply == {"ok": True}
+    content_type, body = received[0]
+    assert content_type == "application/json"
+    assert json.loads(body) == {"next_action": "action_answer", "tracker": tracker}

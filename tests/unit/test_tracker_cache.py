@@ -1,4 +1,5 @@
-"""The conversation store keeps trackers between messages without ever serving a stale one.
+"""Parity tests of the unit tracker_cache: the conversation store keeps trackers between
+messages without ever serving a stale one, and stores what Rasa stores.
 
 Two store objects on one SQLite file stand for two Rasa servers sharing a database.
 """
@@ -15,8 +16,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import paths
-from bot.ops import tracker_cache
+from bot import paths, rasa_patches
+from bot.rasa_patches import tracker_cache
 from bot.review.tracker_store import EnvSQLTrackerStore
 
 
@@ -28,6 +29,11 @@ class RecordingBroker(EventBroker):
 
     def publish(self, event: dict) -> None:
         self.published.append(event)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed() -> None:
+    assert "tracker_cache" in rasa_patches.install().active
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +171,18 @@ def test_least_recently_used_conversations_are_dropped(db, domain, monkeypatch):
         run(store.save(trackers[sender]))
     assert run(store.retrieve("h1")) is not trackers["h1"]
     assert run(store.retrieve("h3")) is trackers["h3"]
+
+
+def test_switched_off_the_store_reads_and_writes_as_rasas(db, domain, monkeypatch):
+    monkeypatch.setattr(tracker_cache, "_active", False)
+    store = EnvSQLTrackerStore(domain=domain)
+    tracker = started(store, "off")
+    turn(tracker, "second")
+    run(store.save(tracker))
+    again = run(store.retrieve("off"))
+    assert again is not tracker and tracker_cache.stored_mark(again) is None
+    assert event_dicts(again) == event_dicts(tracker)
+    assert stored_texts(store, "off") == ["first", "second"]
 
 
 @pytest.mark.parametrize("value", ["lots", "-1", "1.5"])

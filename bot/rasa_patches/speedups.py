@@ -1,48 +1,27 @@
-"""Rasa 3.6 hot spots the profile (``make profile``) found, made cheap without changing results.
+"""Three speed units of ``bot.rasa_patches.install()``: the same results as Rasa's code, cheaper.
 
-- **Action server replies are validated against a JSON schema** on every custom action
-  call with ``jsonschema.validate``, which first checks the schema itself against the
-  JSON-Schema meta-schema and builds a new validator: about 40 % of the Rasa server's
-  time per message here. The same schema is now compiled once; the same replies pass
-  and fail, with the same error. Each event of a reply is also checked against the one
-  event type its ``event`` names instead of trying all 23 (``oneOf``); anything that
-  does not pass that way goes through the full schema, which gives Rasa's error.
-- **Event types are looked up by walking every subclass of Event** (with
-  ``inspect.isabstract`` on each) for every event read back from the conversation
-  store: a conversation of 200 events costs 200 walks per message. The lookup is now a
-  dictionary, rebuilt when a type is not found (a class imported later).
-- **JSON for action calls** is written with ujson (``bot.ops.fast_json``): the same
-  JSON values, about three times faster.
-- **SQLite commits** (the default conversation store) wrote a rollback journal and
-  synced three times per turn; in write-ahead-log mode a commit is one append and one
-  sync (``synchronous=FULL``: a committed turn survives a power cut too), and readers
-  such as the review console no longer block the bot's writes.
-- **The events that count** (``applied_events``) are extended as events arrive instead
-  of being folded again from the first event each time (``bot.ops.applied_events``).
-- **The policies' state history** (``states_for_tracker_history``) is continued from
-  the last prediction instead of replaying the conversation again
-  (``bot.ops.tracker_states``).
-
-Conversations are also kept in memory between messages by the conversation store
-itself (``bot.ops.tracker_cache``).
-
-``install()`` applies these in the Rasa server process (the REST channel calls it).
+``action_result_validator`` compiles the action server's reply schema once,
+``event_type_lookup`` finds event classes in a table, ``fast_request_json`` writes the
+action call's JSON with ujson. What each replaces, why, and its parity test:
+docs/rasa-patches.md.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.ops import applied_events, fast_json, tracker_states
+from bot import rasa_patches
+from bot.rasa_patches import fast_json
 
-_installed = False
 
-
-def _install_action_result_validator() -> None:
+def install_action_result_validator() -> None:
+    """RemoteAction._validate_action_result with a schema compiled once."""
     from jsonschema import validators
     from jsonschema.exceptions import best_match
     from rasa.core.actions import action as action_module
 
+    if rasa_patches.applied(action_module.RemoteAction._validate_action_result, "action_result_validator"):
+        return
     spec = action_module.RemoteAction.action_response_format_spec()
     validator_class = validators.validator_for(spec)
     validator_class.check_schema(spec)
@@ -63,8 +42,8 @@ def _install_action_result_validator() -> None:
         )
         raise error
 
-    validate.__doc__ = original.__doc__
-    action_module.RemoteAction._validate_action_result = validate
+    action_module.RemoteAction._validate_action_result = rasa_patches.mark(
+        validate, original, "action_result_validator")
 
 
 def _quick_reply_check(spec: dict[str, Any], validator_class: Any) -> Any:
@@ -105,10 +84,13 @@ def _quick_reply_check(spec: dict[str, Any], validator_class: Any) -> Any:
     return check
 
 
-def _install_fast_request_json() -> None:
+def install_fast_request_json() -> None:
+    """EndpointConfig.request writing a ``json=`` body with ujson."""
     from rasa.utils.endpoints import EndpointConfig
 
     original = EndpointConfig.request
+    if rasa_patches.applied(original, "fast_request_json"):
+        return
 
     async def request(self: Any, method: str = "post", subpath: str | None = None,
                       content_type: str | None = "application/json", compress: bool = False,
@@ -117,14 +99,16 @@ def _install_fast_request_json() -> None:
             kwargs["data"] = fast_json.dumps(kwargs.pop("json")).encode("utf-8")
         return await original(self, method, subpath, content_type, compress, **kwargs)
 
-    request.__doc__ = original.__doc__
-    EndpointConfig.request = request
+    EndpointConfig.request = rasa_patches.mark(request, original, "fast_request_json")
 
 
-def _install_event_type_lookup() -> None:
+def install_event_type_lookup() -> None:
+    """Event.resolve_by_type from a table, rebuilt when a name is not in it."""
     from rasa.shared.core import events
     from rasa.shared.utils.common import all_subclasses
 
+    if rasa_patches.applied(events.Event.resolve_by_type, "event_type_lookup"):
+        return
     table: dict[str, type] = {}
 
     def refresh() -> None:
@@ -143,31 +127,5 @@ def _install_event_type_lookup() -> None:
             return cls
         return original(type_name, default)  # Rasa's own answer for unknown names
 
-    events.Event.resolve_by_type = staticmethod(resolve_by_type)
-
-
-def _install_sqlite_wal() -> None:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    @event.listens_for(Engine, "connect")
-    def wal(dbapi_connection: Any, _record: Any) -> None:
-        if type(dbapi_connection).__module__.startswith("sqlite3"):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=FULL")
-            cursor.close()
-
-
-def install() -> None:
-    """Apply them all (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    applied_events.install()
-    tracker_states.install()
-    _install_action_result_validator()
-    _install_event_type_lookup()
-    _install_fast_request_json()
-    _install_sqlite_wal()
-    _installed = True
+    events.Event.resolve_by_type = staticmethod(  # type: ignore[method-assign]
+        rasa_patches.mark(resolve_by_type, original, "event_type_lookup"))

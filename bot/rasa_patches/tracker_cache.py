@@ -4,8 +4,7 @@ Rasa's SQL tracker store rebuilds the whole conversation for every message: it r
 every event since the session started, decodes their JSON and replays them one by one
 into a new tracker, and to save it counts the stored events again to find the new
 ones. A 25-turn conversation holds about 175 events, so each message paid for all the
-earlier ones (about a quarter of the server's time in ``make profile``), and the cost
-grew with the conversation.
+earlier ones, and the cost grew with the conversation.
 
 ``CachedSQLTrackerStore`` remembers, for the trackers it loaded or saved, how many of
 their events are already stored and the id of the newest stored row. Saving writes
@@ -22,7 +21,8 @@ A save whose caller gave up while the store hung (``bot/ops/store_guard.py``) ro
 instead of committing when the store answers again. The tracker is handed over, not
 copied: a message that fails after changing it never puts it back, and the next message
 reloads from the store. ``LES_TRACKER_CACHE`` sets how many conversations are kept
-(default 256; 0 turns the table off).
+(default 256; 0 turns the table off). Until the unit is installed
+(``bot.rasa_patches.install()``) the store reads and writes exactly as Rasa's.
 """
 
 from __future__ import annotations
@@ -47,6 +47,13 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SIZE = 256
 _MARK = "_les_stored"
+_active = False
+
+
+def install() -> None:
+    """Let CachedSQLTrackerStore keep trackers and write only new events (idempotent)."""
+    global _active
+    _active = True
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # --- reading ------------------------------------------------------------------------
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The kept tracker if the store has nothing newer, else Rasa's load from the store."""
+        if not _active:
+            return await super().retrieve(sender_id)
         kept = self._cache.pop(sender_id, None)
         if kept is not None:
             mark = stored_mark(kept)
@@ -112,6 +121,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
         """Rasa's load (same query, same replay), remembering which rows it read."""
+        if not _active:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
             dicts = [json.loads(row.data) for row in rows]
@@ -130,6 +141,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # --- writing ------------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events (found from its mark, else as Rasa finds them)."""
+        if not _active:
+            return await super().save(tracker)
         mark = stored_mark(tracker)
         new: list[Event] | None = (
             list(islice(tracker.events, mark.count, None)) if mark is not None else None)

@@ -2,12 +2,11 @@
 
 The rule and memoization policies describe the conversation as one state per action so
 far, and Rasa rebuilds that list for every prediction by replaying every event into a
-fresh tracker and describing it before each action: about a quarter of the server's
-time per message in ``make profile``, growing with the conversation. Those states
-depend only on the events that count (``applied_events``) up to each action, so a
-tracker now remembers the replay: the replayed tracker, and for each action so far its
-state, its previous action and the two facts about it that the rule-only filtering
-reads. When the events that count still start with the ones replayed (the same event
+fresh tracker and describing it before each action, a cost that grows with the
+conversation. Those states depend only on the events that count (``applied_events``)
+up to each action, so a tracker now remembers the replay: the replayed tracker, and
+for each action so far its state, its previous action and the two facts about it that
+the rule-only filtering reads. When the events that count still start with the ones replayed (the same event
 objects), only the new ones are replayed; otherwise the replay starts over, as Rasa's
 does. The filtering that depends on the call's arguments (rule-only turns and
 features) runs on every call exactly as Rasa runs it, on fresh copies of the
@@ -18,6 +17,7 @@ conversations.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -26,7 +26,9 @@ from rasa.shared.core.domain import Domain, State, SubState
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-RASA_STATES_FOR_TRACKER_HISTORY = Domain.states_for_tracker_history  # Rasa's own
+from bot import rasa_patches
+
+RASA_STATES_FOR_TRACKER_HISTORY = inspect.unwrap(Domain.states_for_tracker_history)  # Rasa's own
 _MEMO = "_les_states"
 
 
@@ -114,7 +116,7 @@ def states_for_tracker_history(
 
 def install() -> None:
     """Make every domain's ``states_for_tracker_history`` continue its replay (idempotent)."""
-    if getattr(Domain.states_for_tracker_history, "_les_incremental", False):
+    if rasa_patches.applied(Domain.states_for_tracker_history, "tracker_states"):
         return
 
     def method(self: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool = False,
@@ -123,6 +125,5 @@ def install() -> None:
         return states_for_tracker_history(self, tracker, omit_unset_slots, ignore_rule_only_turns,
                                           rule_only_data)
 
-    method.__doc__ = RASA_STATES_FOR_TRACKER_HISTORY.__doc__
-    method._les_incremental = True  # type: ignore[attr-defined]
-    Domain.states_for_tracker_history = method  # type: ignore[method-assign]
+    Domain.states_for_tracker_history = rasa_patches.mark(  # type: ignore[method-assign]
+        method, RASA_STATES_FOR_TRACKER_HISTORY, "tracker_states")

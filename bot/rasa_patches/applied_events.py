@@ -2,19 +2,20 @@
 
 Rasa computes the events that still count (reverted turns and repeated form runs
 taken out) by folding over *every* event of the conversation, and the policies ask
-for them many times per message: about a fifth of the server's time in ``make
-profile``, growing with the conversation. The fold's only look ahead is the set of
-form (loop) names activated anywhere in the conversation; everything else depends on
-the events so far. So a tracker remembers where its last fold ended, and while new
-events only append to the same event deque and activate no new form name, the fold
-goes on from there. Anything else (a different or shortened deque, a changed event,
-a new form name) folds from the start, exactly as Rasa does. The result is a fresh
-list each call, as before; ``tests/unit/test_applied_events.py`` checks it equals
-Rasa's own on generated conversations.
+for them many times per message, a cost that grows with the conversation. The fold's
+only look ahead is the set of form (loop) names activated anywhere in the
+conversation; everything else depends on the events so far. So a tracker remembers
+where its last fold ended, and while new events only append to the same event deque
+and activate no new form name, the fold goes on from there. Anything else (a
+different or shortened deque, a changed event, a new form name) folds from the start,
+exactly as Rasa does. The result is a fresh list each call, as before;
+``tests/unit/test_applied_events.py`` checks it equals Rasa's own on generated
+conversations.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -32,8 +33,10 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_patches
+
 _MEMO = "_les_applied"
-RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events  # Rasa's own, for comparison
+RASA_APPLIED_EVENTS = inspect.unwrap(DialogueStateTracker.applied_events)  # Rasa's own, for comparison
 
 
 @dataclass
@@ -81,7 +84,7 @@ def applied_events(tracker: DialogueStateTracker) -> list[Event]:
     """The same list Rasa's ``applied_events`` returns, continuing the last fold if it can."""
     events = tracker.events
     memo: _Fold | None = tracker.__dict__.get(_MEMO)
-    if _usable(memo, events):
+    if memo is not None and _usable(memo, events):
         new = list(islice(events, memo.count, None))
         if not new:
             return list(memo.applied)
@@ -101,12 +104,12 @@ def _remember(tracker: DialogueStateTracker, events: Any, loop_names: frozenset[
 
 def install() -> None:
     """Make every tracker's ``applied_events`` incremental (idempotent)."""
-    if getattr(DialogueStateTracker.applied_events, "_les_incremental", False):
+    original = DialogueStateTracker.applied_events
+    if rasa_patches.applied(original, "applied_events"):
         return
 
     def method(self: DialogueStateTracker) -> list[Event]:
         return applied_events(self)
 
-    method.__doc__ = DialogueStateTracker.applied_events.__doc__
-    method._les_incremental = True  # type: ignore[attr-defined]
-    DialogueStateTracker.applied_events = method  # type: ignore[method-assign]
+    DialogueStateTracker.applied_events = rasa_patches.mark(  # type: ignore[method-assign]
+        method, original, "applied_events")

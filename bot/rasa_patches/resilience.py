@@ -1,38 +1,11 @@
-"""Failing safely inside the Rasa server: three changes to Rasa 3.6's behaviour.
+"""Failing safely inside the Rasa server: the three resilience units of ``install()``.
 
-1. **The action server is down or failing.** Rasa logs the error, drops the action's
-   events and carries on: a medical question then gets no reply at all (the answer and
-   the disclaimer both come from the action server). Here a failed custom action is
-   replaced by one apology per turn, a plain bot message that needs no action server,
-   saying that the bot cannot look things up right now and to call 911 in an emergency.
-   Domain responses (the 911 message, the screening questions) still work, so an
-   emergency still gets the 911 message first and the form asks its question again.
-   A hung action server is given ``LES_ACTION_TIMEOUT_S`` seconds (3), not Rasa's five
-   minutes; once a call failed, the turn's other action calls are not made; and in an
-   emergency turn the calls after the 911 message end in time for the reply to leave
-   within ``LES_EMERGENCY_REPLY_S`` (bot/ops/deadlines.py).
-
-2. **The conversation store is down.** Rasa wraps every tracker store in
-   ``FailSafeTrackerStore``, which on a database error carries on with an *empty*
-   conversation and saves it in memory only: the person gets answers from a blank
-   conversation (mid-screening, the questions start over) with HTTP 200, and the turn
-   never reaches the database. Here a store error aborts the turn with
-   :class:`StoreUnavailable`; the REST channel answers 503 and nothing half-done is
-   stored, so every turn answered with 200 is in the database, and the conversation
-   goes on where it was once the database is back. A *hung* store is the same failure
-   after ``LES_STORE_TIMEOUT_S``: its calls run off the event loop
-   (bot/ops/store_guard.py), so the rest of the server keeps going meanwhile. The
-   wrapper also notes in the turn's ``deadlines.TurnProgress`` whether the conversation
-   was read and since when a store call runs, so that a channel can tell a turn held up
-   by a store from a busy one (bot/safety/early_reply.py).
-
-3. **A malformed socket.io request** (a long-polling POST with an empty ``sid``) makes
-   python-engineio 4.7.1 (pinned for Rasa 3.6) fail with a TypeError and Sanic answer
-   500. Any error inside engine.io's request handling now answers 400, as engine.io
-   does for the malformed requests it recognises.
-
-``install()`` applies all three, once, in the Rasa server process (the REST channel calls it
-when Rasa builds the channels from credentials.yml).
+``action_fallback``: a failed or hung custom action becomes one apology per
+turn (it needs no action server and names 911), within ``LES_ACTION_TIMEOUT_S`` and, in
+an emergency turn, in time for ``LES_EMERGENCY_REPLY_S``. ``strict_store``: a failing
+or hung conversation store aborts the turn with :class:`StoreUnavailable` (REST: 503)
+instead of answering from an empty conversation. ``engineio_guard``: a malformed
+socket.io request gets 400, not 500. Why each, and its tests: docs/rasa-patches.md.
 """
 
 from __future__ import annotations
@@ -42,6 +15,7 @@ import logging
 import time
 from typing import Any
 
+from bot import rasa_patches
 from bot.knowledge.messages import message
 from bot.ops import deadlines
 from bot.ops.store_guard import StoreThread
@@ -51,7 +25,6 @@ logger = logging.getLogger(__name__)
 APOLOGY_KEY = "service_unavailable"
 # An action call with less time than this left in an emergency turn is not made at all.
 MIN_ACTION_CALL_S = 0.05
-_installed = False
 
 
 class StoreUnavailable(RuntimeError):
@@ -75,11 +48,16 @@ def apologized_this_turn(events: Any) -> bool:
     return False
 
 
-def _install_action_fallback() -> None:
+def install_action_fallback() -> None:
+    """RemoteAction.run: a failure or timeout becomes the apology (once per turn)."""
     from rasa.core.actions import action as action_module
     from rasa.shared.core.events import BotUttered
 
+    # a bad LES_*_S value stops the server at its start, naming it, not every turn later
+    deadlines.action_timeout_s(), deadlines.emergency_reply_s()
     original_run = action_module.RemoteAction.run
+    if rasa_patches.applied(original_run, "action_fallback"):
+        return
 
     async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
         if apologized_this_turn(tracker.events):
@@ -101,13 +79,16 @@ def _install_action_fallback() -> None:
                          self.name(), repr(error), budget)
             return [BotUttered(apology_text(), metadata={"les_fallback": "action_server"})]
 
-    run.__doc__ = original_run.__doc__
-    action_module.RemoteAction.run = run
+    action_module.RemoteAction.run = rasa_patches.mark(run, original_run, "action_fallback")
 
 
-def _install_strict_store() -> None:
+def install_strict_store() -> None:
+    """FailSafeTrackerStore's calls: off the event loop, with a timeout, failing the turn."""
     from rasa.core.tracker_store import FailSafeTrackerStore
 
+    deadlines.store_timeout_s()
+    if rasa_patches.applied(FailSafeTrackerStore.save, "strict_store"):
+        return
     store_thread = StoreThread("les-tracker-store")
 
     def strict(name: str) -> None:
@@ -129,17 +110,19 @@ def _install_strict_store() -> None:
                 turn.read = True
             return result
 
-        call.__doc__ = original.__doc__
-        setattr(FailSafeTrackerStore, name, call)
+        setattr(FailSafeTrackerStore, name, rasa_patches.mark(call, original, "strict_store"))
 
     for name in ("retrieve", "retrieve_full_tracker", "save", "keys"):
         strict(name)
 
 
-def _install_engineio_guard() -> None:
+def install_engineio_guard() -> None:
+    """engine.io's request handling: any error answers 400, not Sanic's 500."""
     from engineio.asyncio_server import AsyncServer
 
     original = AsyncServer.handle_request
+    if rasa_patches.applied(original, "engineio_guard"):
+        return
 
     async def handle_request(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -149,18 +132,4 @@ def _install_engineio_guard() -> None:
             environ = self._async["translate_request"](*args, **kwargs)
             return await self._make_response(self._bad_request("Bad request"), environ)
 
-    handle_request.__doc__ = original.__doc__
-    AsyncServer.handle_request = handle_request
-
-
-def install() -> None:
-    """Apply the three changes (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    # a bad LES_*_S value stops the server at its start, naming it, not every turn later
-    deadlines.action_timeout_s(), deadlines.emergency_reply_s(), deadlines.store_timeout_s()
-    _install_action_fallback()
-    _install_strict_store()
-    _install_engineio_guard()
-    _installed = True
+    AsyncServer.handle_request = rasa_patches.mark(handle_request, original, "engineio_guard")
