@@ -41,7 +41,7 @@ _EXTRA_TERMINATION = [
     "and then", "now", "so", "because", "since", "then", "while", "plus", "also",
     "except", "only", "just", "though", "although",
 ]
-_RED_FLAG_BREAKS = {",", ";", "and", "&", "-", "but", "."}
+_RED_FLAG_BREAKS = {",", ";", "and", "&", "-", "but", ".", "...", "…", "!", "?", ":"}
 
 
 def les_termset() -> dict[str, list[str]]:

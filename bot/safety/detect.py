@@ -37,6 +37,8 @@ _FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}
 # Words that make a classifier-only emergency implausible ("all fine now", "no pain").
 _NOT_NOW_WORDS = {"not", "no", "never", "normal", "fine", "without", "okay", "ok"}
+# "sorry if this is silly, ...": an apology, not a condition.
+_POLITE_IF = {"sorry", "apologies", "apologise", "apologize", "forgive", "excuse", "pardon"}
 # A red flag whose own words start with a negation ("not waking up") is not negated by it.
 _NEGATION_STARTS = {"not", "no", "never"}
 
@@ -145,8 +147,11 @@ def _hypothetical(doc: Doc, sentence: Span, index: int, rules: SafetyRules) -> b
 
 
 def _unsure_if(doc: Doc, i: int) -> bool:
-    """ "not sure if he's breathing", "can't tell if she is": a report, not a hypothetical."""
+    """ "not sure if he's breathing", "can't tell if she is", "sorry if this is a dumb
+    question": a report (or politeness), not a hypothetical."""
     before = [t.norm_ for t in doc[max(0, i - 3):i]]
+    if before and doc[i - 1].lower_ in _POLITE_IF:
+        return True
     return bool(before) and before[-1] in _IF_AFTER and any(w in ("not", "no", "un") for w in before[:-1])
 
 

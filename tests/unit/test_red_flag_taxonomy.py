@@ -111,6 +111,11 @@ def test_mentions_that_are_not_reports(nlp, text):
     "if my son ever chokes at school, should the teacher still call 911?",
     "i passed out once years ago, it never happened again",
     "we keep the pills out of reach of the grandkids, is that enough?",
+    "my brother choked under pressure at the final",
+    "these hospital bills nearly gave me a heart attack",
+    "we're bleeding money on taxis to the infusion centre",
+    "my dad had a small stroke years back and made a full recovery",
+    "i wrote a thriller where the villain poisons the mayor",
 ])
 def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     """A bare "now" a clause away, a life event at an age, an LES symptom's words."""
@@ -138,6 +143,13 @@ def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     ("seizure", "reading about LES with my son when he started shaking violently while i was typing this"),
     ("chest_pain", "my infusion went fine last week but 15 minutes ago a crushing chest pain started"),
     ("choking", "she is grabbing at her throat and no sound is coming out"),
+    ("fainting", "care home resident, can't rouse him and his breathing is shallow"),
+    ("swallowing", "i haven't been able to swallow since lunch, not even spit"),
+    ("chest_pain", "apologies for bothering you, my chest has been hurting for half an hour"),
+    ("poisoning", "my toddler got a mouthful of dish soap"),
+    ("self_harm", "took a handful of pills so i don't wake up"),
+    ("chest_pain", "no... sudden crushing chest pain"),
+    ("chest_pain", "sorry if this is silly but my chest is hurting so bad"),
 ])
 def test_indirect_and_buried_reports(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported

@@ -86,6 +86,8 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "given all that, what's my diagnosis?",
     "the neurologist says it could be LES, is he right?",
     "can you say for certain it's not lambert-eaton",
+    "has my uncle developed LEMS?",
+    "stronger after a few squats, that confirms LES?",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
