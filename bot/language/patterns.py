@@ -7,6 +7,7 @@ from spacy.language import Language
 from bot.language.normalize import Normalizer
 
 OPTIONAL_WORD = "*"
+LINE_BREAKS = {"IS_SPACE": True, "OP": "*"}
 # A wildcard never swallows a negation: "mouth * * dry" must not match "mouth isn't dry"
 # (the "not" would sit inside the entity, where negation detection cannot see it).
 NEGATION_NORMS = ["not", "no", "never", "nor", "without"]
@@ -16,6 +17,9 @@ def compile_phrase(nlp: Language, normalizer: Normalizer, phrase: str) -> list[d
     """One phrase -> one token pattern; ``*`` becomes an optional wildcard token."""
     pattern: list[dict] = []
     for token in nlp.make_doc(phrase):
+        if pattern:
+            # "dont\nwant\nto\nlive": line breaks between the words do not hide a phrase
+            pattern.append(LINE_BREAKS)
         if token.text == OPTIONAL_WORD:
             pattern.append({"OP": "?", "NORM": {"NOT_IN": NEGATION_NORMS}})
         else:

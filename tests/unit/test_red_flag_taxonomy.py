@@ -150,6 +150,7 @@ def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     ("self_harm", "took a handful of pills so i don't wake up"),
     ("chest_pain", "no... sudden crushing chest pain"),
     ("chest_pain", "sorry if this is silly but my chest is hurting so bad"),
+    ("self_harm", "i\nwant\nto\ndie"),
 ])
 def test_indirect_and_buried_reports(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported
