@@ -44,7 +44,7 @@ def sqlite_store(db: Path) -> str:
 
 def env_sql_store(db: Path) -> str:
     """The project's tracker store (endpoints.yml's): LES_TRACKER_DB_URL if set, else this file."""
-    return f'tracker_store:\n  type: bot.review.tracker_store.EnvSQLTrackerStore\n  db: "{db}"\n'
+    return f'tracker_store:\n  type: bot.server.tracker_store.EnvSQLTrackerStore\n  db: "{db}"\n'
 
 
 def start_rasa(workdir: Path, model: Path, endpoints: Path,

@@ -99,7 +99,7 @@ def conversation(i: int, rng: random.Random, now: float) -> list[dict]:
 def load(db_url: str, n: int) -> int:
     """Create the events table with Rasa's tracker store, then bulk-insert n conversations."""
     os.environ["LES_TRACKER_DB_URL"] = db_url
-    from bot.review.tracker_store import EnvSQLTrackerStore
+    from bot.server.tracker_store import EnvSQLTrackerStore
 
     store = EnvSQLTrackerStore()
     table = store.SQLEvent.__table__

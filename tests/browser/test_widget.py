@@ -12,7 +12,7 @@ import time
 
 from playwright.sync_api import Browser, expect
 
-from bot.channels.session_ids import conversation_id
+from bot.server.channels.session_ids import conversation_id
 from tests.browser.widget import Widget
 from tests.checks import greeting_buttons, is_disclaimer, is_emergency
 

@@ -19,7 +19,7 @@ import uuid
 import requests
 import socketio
 
-from bot.channels.session_ids import conversation_id
+from bot.server.channels.session_ids import conversation_id
 from tests.review_support import csrf_token
 
 # Letters only: sender ids are redacted in the console too, and a run of digits reads as an ID.

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import requests
 
-from bot.rasa_patches import resilience
+from bot.server.rasa_patches import resilience
 from tests.checks import is_emergency
 
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.rasa_patches import resilience
+from bot.server.rasa_patches import resilience
 from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.integration.test_screening import ORDER, asked
 from tests.scale.load import Load, is_subsequence

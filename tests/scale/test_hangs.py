@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from bot.rasa_patches import resilience
+from bot.server.rasa_patches import resilience
 from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.scale.load import Load, is_subsequence
 from tests.scale.talk import Conversation, SocketClient, Turn, stored_texts, turns_are_whole

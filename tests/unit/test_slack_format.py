@@ -3,7 +3,7 @@
 import yaml
 
 from bot import paths
-from bot.channels.slack_format import (
+from bot.server.channels.slack_format import (
     BUTTON_TITLE_LIMIT,
     TEXT_LIMIT,
     addressee,

@@ -1,6 +1,8 @@
-"""Our Rasa server: ``python -m bot.server <the arguments of rasa run>``.
+"""Everything the Rasa server process loads, and its entry point.
 
-It installs the Rasa patches first (bot/rasa_patches: checked against the installed
+``python -m bot.server <the arguments of rasa run>`` (``__main__.py`` calls :func:`main`).
+
+It installs the Rasa patches first (bot/server/rasa_patches: checked against the installed
 packages; a resilience patch that does not fit stops the start here, with exit code 2
 and a message saying what to do), says which are active, and then runs Rasa exactly
 as ``rasa run`` with the same arguments would. Every start of our bot goes through
@@ -11,12 +13,12 @@ from __future__ import annotations
 
 import sys
 
-from bot import rasa_patches
-
 REFUSED_EXIT_CODE = 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.server import rasa_patches  # here, so importing a channel does not load the registry
+
     args = sys.argv[1:] if argv is None else argv
     try:
         status = rasa_patches.install()
@@ -30,7 +32,3 @@ def main(argv: list[str] | None = None) -> int:
     sys.argv = ["rasa", "run", *args]
     rasa_main()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

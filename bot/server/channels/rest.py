@@ -11,13 +11,13 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
   ``max_body_bytes``;
 - answers 429 with a JSON error and ``Retry-After`` when one conversation (sender)
   sends more than ``max_messages_per_minute`` messages in a minute (0: no limit),
-  counted across servers when ``LES_RATE_LIMIT_REDIS_URL`` is set (``bot/ops/rate_limit.py``);
+  counted across servers when ``LES_RATE_LIMIT_REDIS_URL`` is set (``bot/common/rate_limit.py``);
 - removes control characters from the message; answers an empty message with a hint
   (there is nothing for the NLU to read);
 - cuts messages longer than ``max_message_chars`` to that length, with a note appended
   to the bot's reply so the person knows;
 - answers 503 with a JSON error when the turn could not be handled (the conversation
-  store is down or hung, see ``bot/rasa_patches/resilience.py``): the turn was not stored, the
+  store is down or hung, see ``bot/server/rasa_patches/resilience.py``): the turn was not stored, the
   client may send it again;
 - never holds the 911 message back: a turn not done ``LES_EMERGENCY_REPLY_S`` (1.5 s)
   after the message arrived is checked for a red flag (``bot/safety/early_reply.py``);
@@ -25,7 +25,7 @@ handling the message failed. This channel keeps Rasa's URLs and reply format and
   with the emergency message first in ``messages`` (the same list a 200 carries); so is
   a red flag whose turn failed at once (a store that is down).
 
-Configured in credentials.yml as ``bot.channels.rest.CheckedRestInput``; its URL stays
+Configured in credentials.yml as ``bot.server.channels.rest.CheckedRestInput``; its URL stays
 ``/webhooks/rest/webhook``. Rasa's ``?stream=true`` variant is not offered (no client
 of ours uses it, and it could not report a failed turn).
 """
@@ -36,7 +36,6 @@ import inspect
 import json
 import logging
 import math
-import re
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -47,20 +46,23 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
+from bot.common.rate_limit import RateLimit
 from bot.knowledge.messages import message as bot_message
-from bot.ops.rate_limit import RateLimit
 from bot.safety.early_reply import guarded_turn
+from bot.server.channels.input_checks import (
+    CONTROL_CHARS,
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_MAX_MESSAGES_PER_MINUTE,
+    UNAVAILABLE,
+    clean_text,
+    long_message_note,
+)
+from bot.server.channels.session_ids import CONVERSATION_PREFIX, is_widget_conversation
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_CHARS = 4000
-DEFAULT_MAX_MESSAGES_PER_MINUTE = 60
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 MAX_SENDER_CHARS = 256
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-UNAVAILABLE = ("The bot cannot answer right now; please try again in a minute. "
-               "If this is an emergency, call 911 (or your local emergency number) now.")
 RETRY_AFTER_S = 5
 
 
@@ -74,11 +76,6 @@ def unavailable(sender: str, first: list[dict[str, Any]] | None = None) -> HTTPR
                 {"recipient_id": sender, "text": UNAVAILABLE}]
     return response.json({"error": UNAVAILABLE, "retry_after": RETRY_AFTER_S, "messages": messages},
                          status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters (NUL and friends) but keep line breaks and tabs."""
-    return _CONTROL.sub("", text)
 
 
 def parse_body(raw: bytes) -> Any:
@@ -96,7 +93,7 @@ def check_body(body: Any) -> str | None:
     sender = body.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         return "'sender' is required: a non-empty string that identifies the conversation"
-    if len(sender) > MAX_SENDER_CHARS or _CONTROL.search(sender):
+    if len(sender) > MAX_SENDER_CHARS or CONTROL_CHARS.search(sender):
         return f"'sender' must be at most {MAX_SENDER_CHARS} printable characters"
     if is_widget_conversation(sender):
         return f"'sender' ids starting with '{CONVERSATION_PREFIX}' belong to the web widget"
@@ -107,12 +104,6 @@ def check_body(body: Any) -> str | None:
     if "input_channel" in body and not isinstance(body["input_channel"], (str, type(None))):
         return "'input_channel' must be a string"
     return None
-
-
-def long_message_note(original_length: int, limit: int) -> str:
-    """What the bot adds after reading only the first ``limit`` characters of a message."""
-    return (f"Your message was very long ({original_length:,} characters), so I read only "
-            f"the first {limit:,}. Please send shorter messages.")
 
 
 class CheckedRestInput(RestInput):

@@ -35,8 +35,8 @@ from typing import Any
 from cachetools import TTLCache
 from rasa.core.channels.slack import SlackInput
 
-from bot.channels.rest import DEFAULT_MAX_MESSAGE_CHARS, clean_text
-from bot.channels.slack_format import addressee, answered_blocks
+from bot.server.channels.input_checks import DEFAULT_MAX_MESSAGE_CHARS, clean_text
+from bot.server.channels.slack_format import addressee, answered_blocks
 
 # Message subtypes that are still a person writing to the bot.
 _PERSON_SUBTYPES = {None, "file_share", "thread_broadcast"}

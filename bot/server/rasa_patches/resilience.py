@@ -15,10 +15,10 @@ import logging
 import time
 from typing import Any
 
-from bot import rasa_patches
+from bot.common import deadlines
 from bot.knowledge.messages import message
-from bot.ops import deadlines
-from bot.ops.store_guard import StoreThread
+from bot.server import rasa_patches
+from bot.server.store_guard import StoreThread
 
 logger = logging.getLogger(__name__)
 

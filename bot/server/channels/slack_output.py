@@ -19,7 +19,7 @@ from rasa.core.channels.slack import SlackBot
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels import slack_format
+from bot.server.channels import slack_format
 
 logger = logging.getLogger(__name__)
 

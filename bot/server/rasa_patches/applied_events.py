@@ -33,7 +33,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_patches
+from bot.server import rasa_patches
 
 _MEMO = "_les_applied"
 RASA_APPLIED_EVENTS = inspect.unwrap(DialogueStateTracker.applied_events)  # Rasa's own, for comparison

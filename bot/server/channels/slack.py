@@ -25,7 +25,10 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack_events import (
+from bot.common.slack_settings import SlackSettings
+from bot.knowledge.messages import message as bot_message
+from bot.safety.early_reply import current_agent, guarded_turn, record_sent
+from bot.server.channels.slack_events import (
     Ignored,
     Incoming,
     NotForYou,
@@ -33,10 +36,7 @@ from bot.channels.slack_events import (
     parse_action,
     parse_event,
 )
-from bot.channels.slack_output import LesSlackBot
-from bot.channels.slack_settings import SlackSettings
-from bot.knowledge.messages import message as bot_message
-from bot.safety.early_reply import current_agent, guarded_turn, record_sent
+from bot.server.channels.slack_output import LesSlackBot
 
 logger = logging.getLogger(__name__)
 

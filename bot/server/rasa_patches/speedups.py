@@ -1,4 +1,4 @@
-"""Three speed units of ``bot.rasa_patches.install()``: the same results as Rasa's code, cheaper.
+"""Three speed units of ``bot.server.rasa_patches.install()``: the same results as Rasa's code, cheaper.
 
 ``action_result_validator`` compiles the action server's reply schema once,
 ``event_type_lookup`` finds event classes in a table, ``fast_request_json`` writes the
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import rasa_patches
-from bot.rasa_patches import fast_json
+from bot.server import rasa_patches
+from bot.server.rasa_patches import fast_json
 
 
 def install_action_result_validator() -> None:

@@ -17,12 +17,12 @@ a turn failed half-way -- falls back to Rasa's own load from the store, so sever
 servers sharing one PostgreSQL stay correct (the lock store already keeps one server
 per conversation at a time).
 
-A save whose caller gave up while the store hung (``bot/ops/store_guard.py``) rolls back
+A save whose caller gave up while the store hung (``bot/server/store_guard.py``) rolls back
 instead of committing when the store answers again. The tracker is handed over, not
 copied: a message that fails after changing it never puts it back, and the next message
 reloads from the store. ``LES_TRACKER_CACHE`` sets how many conversations are kept
 (default 256; 0 turns the table off). Until the unit is installed
-(``bot.rasa_patches.install()``) the store reads and writes exactly as Rasa's.
+(``bot.server.rasa_patches.install()``) the store reads and writes exactly as Rasa's.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import func
 
-from bot.ops import store_guard
+from bot.server import store_guard
 
 logger = logging.getLogger(__name__)
 

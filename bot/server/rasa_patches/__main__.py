@@ -1,4 +1,4 @@
-"""``python -m bot.rasa_patches``: does each patch fit the installed packages? (exit 1 if not)
+"""``python -m bot.server.rasa_patches``: does each patch fit the installed packages? (exit 1 if not)
 
 ``--record`` writes the installed versions and signatures to recorded.json: only once
 the patches are ported to the new versions and their parity tests pass.
@@ -10,8 +10,8 @@ import argparse
 import json
 import sys
 
-from bot.rasa_patches import installed_version, mismatches, resolve, signature
-from bot.rasa_patches.registry import PATCHES, RECORDED, VERSIONS
+from bot.server.rasa_patches import installed_version, mismatches, resolve, signature
+from bot.server.rasa_patches.registry import PATCHES, RECORDED, VERSIONS
 
 
 def record() -> dict[str, dict[str, str | None]]:

@@ -16,14 +16,14 @@ A server that dies holding a lock blocks that one conversation until the lifetim
 What stays hand-written, and why: the waiting. ``Lock.acquire(blocking=True)`` sleeps
 on its thread until it gets the lock, so a turn could neither be given up nor bounded
 while it waits. Here every try is one non-blocking ``acquire`` on a worker thread
-(``bot/ops/store_guard.py``), never on the event loop, with ``LES_STORE_TIMEOUT_S`` as
+(``bot/server/store_guard.py``), never on the event loop, with ``LES_STORE_TIMEOUT_S`` as
 its deadline: a hung Redis fails the turn with LockError instead of stopping the whole
 server. Between tries the turn waits with ``asyncio.sleep``. A lock that Redis grants
 after its caller gave up is released at once, and a release that does not get through
 in time is left to finish on its thread (or to the lifetime).
 
     lock_store:
-      type: bot.ops.lock_store.AtomicRedisLockStore
+      type: bot.server.lock_store.AtomicRedisLockStore
       url: redis-host
       port: 6379
       key_prefix: les
@@ -43,7 +43,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from redis.exceptions import LockNotOwnedError
 from redis.lock import Lock
 
-from bot.ops.store_guard import BlockingCalls, StoreTimeout
+from bot.server.store_guard import BlockingCalls, StoreTimeout
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from rasa.shared.core.domain import Domain, State, SubState
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_patches
+from bot.server import rasa_patches
 
 RASA_STATES_FOR_TRACKER_HISTORY = inspect.unwrap(Domain.states_for_tracker_history)  # Rasa's own
 _MEMO = "_les_states"

@@ -24,17 +24,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels import session_ids
-from bot.channels.rest import (
+from bot.common.rate_limit import RateLimit
+from bot.knowledge.messages import message as bot_message
+from bot.safety.early_reply import current_agent, guarded_turn, record_sent
+from bot.server.channels import session_ids
+from bot.server.channels.input_checks import (
     DEFAULT_MAX_MESSAGE_CHARS,
     DEFAULT_MAX_MESSAGES_PER_MINUTE,
     UNAVAILABLE,
     clean_text,
     long_message_note,
 )
-from bot.knowledge.messages import message as bot_message
-from bot.ops.rate_limit import RateLimit
-from bot.safety.early_reply import current_agent, guarded_turn, record_sent
 
 logger = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ a ``dialect`` other than sqlite, Rasa's own SQL keys are used as Rasa uses them
 (``deploy/endpoints.yml``)::
 
     tracker_store:
-      type: bot.review.tracker_store.EnvSQLTrackerStore
+      type: bot.server.tracker_store.EnvSQLTrackerStore
       db: build/conversations.db
 
 SQLite is switched to write-ahead logging (here only, for the whole project) so the
 console can read while Rasa writes without either seeing "database is locked", and a
 commit is one append and one sync; its connections are pooled (SQLAlchemy 1.4 opens
 and closes a new SQLite connection per session by default). Trackers are kept between
-messages as ``bot.rasa_patches.tracker_cache`` describes.
+messages as ``bot.server.rasa_patches.tracker_cache`` describes.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.rasa_patches.tracker_cache import CachedSQLTrackerStore
-from bot.review.config import DB_URL_ENV, database_url
+from bot.common.store_url import DB_URL_ENV, database_url
+from bot.server.rasa_patches.tracker_cache import CachedSQLTrackerStore
 
 
 class EnvSQLTrackerStore(CachedSQLTrackerStore):

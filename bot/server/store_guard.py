@@ -10,9 +10,9 @@ the Rasa server's event loop stops, and with it every conversation on every chan
   ``LES_STORE_TIMEOUT_S``; then it fails with StoreUnavailable (REST: 503).
 - A call given up on may still finish once the database answers. A save checks
   :func:`abandoned` before it commits and rolls back instead, so a turn answered with
-  503 is not written later (``bot/rasa_patches/tracker_cache.py``).
+  503 is not written later (``bot/server/rasa_patches/tracker_cache.py``).
 - Lock-store calls run on a small thread pool with the same deadline
-  (``bot/ops/lock_store.py``); a lock taken after its caller gave up is released at once.
+  (``bot/server/lock_store.py``); a lock taken after its caller gave up is released at once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from bot.ops import deadlines
+from bot.common import deadlines
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.rasa_patches.registry import PATCHES, RESILIENCE, SIGNATURES, VERSIONS, Patch
+from bot.server.rasa_patches.registry import PATCHES, RESILIENCE, SIGNATURES, VERSIONS, Patch
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,8 @@ def refusal(patch: Patch, problems: Iterable[str]) -> str:
             "What to do: install the pinned versions (make install, or pip install -r "
             "requirements.txt -c constraints.txt). To move to the new versions instead, port the "
             f"patch and run its parity test ({patch.parity_test}), then record the new versions and "
-            f"signatures (python -m bot.rasa_patches --record writes bot/rasa_patches/recorded.json); "
+            "signatures (python -m bot.server.rasa_patches --record writes "
+            "bot/server/rasa_patches/recorded.json); "
             f"see {DOC}.")
 
 
