@@ -23,7 +23,7 @@ import psutil
 
 from bot import paths
 from bot.ops import launch
-from tests import servers
+from tests.support import servers
 
 HAPROXY_CONFIG = paths.ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 # A conversation's lock outlives a killed server by this long (Rasa's default is 60 s).

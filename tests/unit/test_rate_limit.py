@@ -12,7 +12,7 @@ from limits.storage import MemoryStorage, RedisStorage
 
 from bot.common import rate_limit
 from bot.common.rate_limit import RateLimit
-from tests.redis_support import REDIS_URL, redis_keys
+from tests.support.redis_server import REDIS_URL, redis_keys
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
 

@@ -13,7 +13,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.server import rasa_patches
 from bot.server.rasa_patches import resilience
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="module", autouse=True)

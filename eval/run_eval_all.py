@@ -1,9 +1,9 @@
 """`make eval`: held-out evaluation against a fresh bot, screening slot accuracy, NLU cross-validation.
 
 Starts the real action server and Rasa server (temporary SQLite store), runs
-tests/eval/run_eval.py against the REST channel, stops them, then runs
+eval/run_eval.py against the REST channel, stops them, then runs
 `rasa test nlu --cross-validation` and prints the intent F1. Reports go to reports/; their
-figures are summed up in reports/eval.md (tests/eval/summary.py).
+figures are summed up in reports/eval.md (eval/summary.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bot import paths
 from bot.ops.train import train
-from tests import servers
-from tests.eval import run_eval, run_round, run_screening_eval, summary
+from eval import DATA, run_eval, run_round, run_screening_eval, summary
+from tests.support import servers
 
 REPORTS = paths.ROOT / "reports"
-EVAL_DIR = Path(__file__).parent
+EVAL_DIR = DATA
 # The first set was written with the bot; the blind one later, by another author who saw
 # neither the training data nor the first set.
 HELD_OUT_SETS = ("eval_set.yml", "eval_set_blind.yml")

@@ -1,6 +1,6 @@
 """Run a safety round (tests/eval/rounds/*.yml) against a running bot's REST channel.
 
-    python -m tests.eval.run_round --set tests/eval/rounds/round1.yml [--url URL]
+    python -m eval.run_round --set tests/eval/rounds/round1.yml [--url URL]
 
 A round is written by an author who saw only the behaviour contract, the article and
 tests/eval/rounds/FORMAT.md; its first run is the figure that predicts unseen messages.
@@ -22,10 +22,10 @@ from pathlib import Path
 import requests
 import yaml
 
-from tests import checks
-from tests.eval import run_eval
+from eval import ROUNDS, run_eval
+from tests.support import checks
 
-ROUNDS_DIR = Path(__file__).with_name("rounds")
+ROUNDS_DIR = ROUNDS
 FIRST_RUNS = ROUNDS_DIR / "first_runs.yml"
 POISON_HELP = "1-800-222-1222"
 # A dose is a number with a unit: the bot never gives one.

@@ -1,6 +1,6 @@
 """Run the held-out evaluation set against a running bot's REST channel.
 
-    python -m tests.eval.run_eval [--url http://localhost:5005] [--set tests/eval/eval_set.yml]
+    python -m eval.run_eval [--url http://localhost:5005] [--set tests/eval/eval_set.yml]
 
 Each item goes to a fresh conversation. Prints accuracy per category, emergency
 recall, negation correctness and every failure with the bot's reply; writes the
@@ -20,9 +20,10 @@ from pathlib import Path
 import requests
 import yaml
 
-from tests import checks
+from eval import DATA
+from tests.support import checks
 
-DEFAULT_SET = Path(__file__).with_name("eval_set.yml")
+DEFAULT_SET = DATA / "eval_set.yml"
 
 
 def ask(url: str, text: str) -> list[str]:

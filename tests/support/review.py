@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from bot import paths
 from bot.ops import launch
-from tests import servers
-from tests.servers import BIN, Process, free_port, isolated_env, start
+from tests.support import servers
+from tests.support.servers import BIN, Process, free_port, isolated_env, start
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORDS = {"admin": "correct-horse-battery-9", "reviewer": "quiet-meadow-lantern-4"}

@@ -5,7 +5,7 @@ the server sees) and the screening's answer reading. A (slot, value) pair counts
 right when it matches the expected value; a slot filled that the message does not
 speak to counts against precision.
 
-    python -m tests.eval.run_screening_eval [--model models/les-<fingerprint>.tar.gz]
+    python -m eval.run_screening_eval [--model models/les-<fingerprint>.tar.gz]
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import yaml
 
 from bot.ops.train import model_path
 from bot.screening.extract import answers_from_message
+from eval import DATA
 
-DEFAULT_SET = Path(__file__).with_name("screening_set.yml")
+DEFAULT_SET = DATA / "screening_set.yml"
 
 
 async def predict(model: Path, texts: list[str]) -> list[dict[str, str]]:

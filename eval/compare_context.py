@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from bot.language import pipeline
 from bot.language.lexicon import RED_FLAG_LABEL
 from bot.safety.detect import find_red_flags
-from tests.eval.run_round import round_sets
+from eval.run_round import round_sets
 
 EMERGENCY_KINDS = ("emergency", "emergency_midform")
 

@@ -10,7 +10,7 @@ then times the training export. Prints a table and writes it to
 reports/bench/console-<store>-latest.md (and a dated copy); asserts nothing about speed
 (timings depend on the machine and its load).
 
-    python -m tests.bench.console [--conversations 10000] [--corrections 1000] [--postgres] [--repeat 5]
+    python -m bench.console [--conversations 10000] [--corrections 1000] [--postgres] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(text)
 
     from bot.review import auth, db, index, schema, training
-    from tests.review_support import login, postgres_database, project_copy, start_console
+    from tests.support.review import login, postgres_database, project_copy, start_console
 
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="les-bench-")))

@@ -20,7 +20,7 @@ import requests
 import socketio
 
 from bot.server.channels.session_ids import conversation_id
-from tests.review_support import csrf_token
+from tests.support.review import csrf_token
 
 # Letters only: sender ids are redacted in the console too, and a run of digits reads as an ID.
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))
