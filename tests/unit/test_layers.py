@@ -1,10 +1,11 @@
 """Imports run one way: from a higher layer down to a lower one, never up or sideways.
 
 The layers are written once, here (docs/development.md, "Packages and layers", says why
-each package sits where it does). Every module under bot/, actions/, bench/ and eval/ is
-read with ``ast`` (nothing is imported), each of its imports, also those inside functions,
-resolved to a package of the list, and an import is allowed only within one package or
-into a package of a lower layer. Two packages of the same layer do not import each other.
+each package sits where it does). Every module under bot/, actions/, bench/, eval/ and
+tests/ is read with ``ast`` (nothing is imported), each of its imports, also those inside
+functions, resolved to a package of the list, and an import is allowed only within one
+package or into a package of a lower layer. Two packages of the same layer do not import
+each other. So nothing the servers run imports a tool or a test, and tests/support/ no test.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("domain", ["bot.safety", "bot.screening", "bot.plain"]),
     ("processes", ["bot.server", "bot.review", "actions"]),
     ("command-line tools", ["bot.ops"]),
+    ("test helpers", ["tests.support"]),
     ("benchmarks and evaluation", ["bench", "eval"]),
+    ("tests", ["tests"]),
 ]
-SOURCES = ["bot", "actions", "bench", "eval"]
+SOURCES = ["bot", "actions", "bench", "eval", "tests"]
 
 # (importing module, imported module): why it is allowed for now. The test below fails
 # when an entry is no longer needed, so the list only shrinks.
@@ -117,13 +120,16 @@ def test_every_exception_is_still_needed(modules):
 
 
 def test_the_check_catches_an_upward_a_sideways_and_an_unplaced_import():
-    known = {"bot.server.channels.rest", "bot.knowledge.answer", "bot.screening.summary"}
+    known = {"bot.server.channels.rest", "bot.knowledge.answer", "bot.screening.summary",
+             "tests.support.servers"}
     fake = [
         ("bot.knowledge.answer", "from bot.server.channels.rest import clean_text\n", False),
         ("bot.safety.detect", "def f():\n    from bot.screening import summary\n", False),
         ("bot.language.pipeline", "from ..review import app\n", False),
         ("bot.newthing.x", "import os\n", False),
         ("bot.server.channels.rest", "from bot.knowledge.answer import answer\n", False),
+        ("bot.review.app", "from tests.support import servers\n", False),
+        ("tests.support.checks", "import tests.unit.test_answer\n", False),
     ]
     found = violations(fake, known)
     assert found == [
@@ -131,6 +137,8 @@ def test_the_check_catches_an_upward_a_sideways_and_an_unplaced_import():
         "bot.safety.detect (domain) imports bot.screening.summary (domain): sideways",
         "bot.language.pipeline (language) imports bot.review (processes): up",
         "bot.newthing.x: in no layer (add its package to LAYERS in tests/unit/test_layers.py)",
+        "bot.review.app (processes) imports tests.support.servers (test helpers): up",
+        "tests.support.checks (test helpers) imports tests.unit.test_answer (tests): up",
     ], found
 
 
