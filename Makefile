@@ -111,7 +111,7 @@ test:
 	   echo "== make $$stage"; $(MAKE) --no-print-directory $$stage; done
 
 lint: install
-	$(VENV)/bin/ruff check bot actions tests bench
+	$(VENV)/bin/ruff check bot actions tests bench eval
 
 # mypy.ini says what is checked (bot/, actions/) and how strictly.
 typecheck: install
@@ -164,7 +164,7 @@ profile: train
 
 # Reading levels first (reports/readability.md; no bot needed), then the held-out sets.
 eval: train
-	@$(PY) -m bot.plain.report; status=$$?; $(PY) -m tests.eval.run_eval_all && exit $$status
+	@$(PY) -m bot.plain.report; status=$$?; $(PY) -m eval.run_eval_all && exit $$status
 
 # --- review console ------------------------------------------------------------------
 console-user: install
@@ -172,7 +172,7 @@ console-user: install
 	@$(PY) -m bot.review.cli add-user "$(NAME)" --role "$(ROLE)"
 
 bench-console: install
-	$(PY) -m tests.bench.console
+	$(PY) -m bench.console
 
 clean:
 	rm -rf build models results reports
@@ -185,5 +185,5 @@ $(MEDSPACY): | $(VENV)/.installed
 	  PyRuSH==1.0.13 PyFastNER==1.0.10 quicksectx==0.4.1 loguru==0.7.3
 
 context-eval: $(PIPELINE) $(DRUG_NAMES) $(MEDSPACY)
-	PYTHONPATH=$(CURDIR):$(CURDIR)/build/medspacy $(PY) -m tests.eval.compare_context \
+	PYTHONPATH=$(CURDIR):$(CURDIR)/build/medspacy $(PY) -m eval.compare_context \
 	  --rules build/medspacy/resources/context_rules.json

@@ -2,7 +2,7 @@
 
 The data the actions read is loaded when the server imports this package, not on the
 first call: an emergency turn's action calls have about a second after the 911 message
-(bot/ops/deadlines.py), and the first one after a start must not spend it reading YAML.
+(bot/common/deadlines.py), and the first one after a start must not spend it reading YAML.
 """
 
 from bot.knowledge.answer import warm_up as _warm_up_answers

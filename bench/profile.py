@@ -5,7 +5,7 @@ endpoints with a temporary SQLite store, a real action server in a subprocess). 
 warm-up, ``--concurrency`` conversations send ``--messages`` messages of our mix through
 ``Agent.handle_message`` (what every channel calls) while pyinstrument samples the whole
 thread: NLU components, policies, the action server calls. The tracker store's own work
-runs on a thread of its own (bot/ops/store_guard.py) and is not sampled; Sanic's HTTP
+runs on a thread of its own (bot/server/store_guard.py) and is not sampled; Sanic's HTTP
 layer is not in the picture either. Two renderings go to reports/bench/: a call tree (text)
 and the same as HTML, plus the flat list of the functions that cost the most themselves.
 """
@@ -59,8 +59,8 @@ def run(messages: int, concurrency: int, say: Callable[[str], None], target: str
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
-    from bot import rasa_patches
     from bot.ops.train import train
+    from bot.server import rasa_patches
 
     _quiet_logging()
     workdir = Path(tempfile.mkdtemp(prefix="les-profile-"))

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from bot.ops.train import train
-from tests import servers
-from tests.slack_fake import SLACK_SECRET, SLACK_TOKEN, FakeSlackApi, SlackSender, slack_env
+from tests.support import servers
+from tests.support.slack_fake import SLACK_SECRET, SLACK_TOKEN, FakeSlackApi, SlackSender, slack_env
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 ``make run`` (bot/ops/run.py), the benchmark (bench/) and the tests all start the
 same servers: the Rasa server always as ``python -m bot.server`` (so the Rasa
-patches are installed and checked, bot/rasa_patches), the action server as
+patches are installed and checked, bot/server/rasa_patches), the action server as
 ``python -m rasa_sdk``. The commands, the free port, the environment and the
 start/stop logic live here so that every caller starts them the same way.
 """

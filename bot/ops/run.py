@@ -7,7 +7,7 @@ keep running (bot/ops/supervise.py); only Ctrl-C, or a part that keeps crashing,
 stops everything. The processes' logs go to build/logs/, the launcher's own
 (crashes, restarts) to build/logs/run.log. Ports come from RASA_PORT (5005),
 ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The Rasa server also serves the web
-widget and its demo page (/widget/, see bot/channels/widget_assets.py);
+widget and its demo page (/widget/, see bot/server/channels/widget_assets.py);
 WIDGET_ALLOWED_ORIGINS is passed on. The conversation store is the SQLite file
 build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa and
 the console both read that variable. Variables in a `.env` file at the repository
@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 from bot import paths
-from bot.channels.slack_settings import WEBHOOK_PATH, SlackSettings
+from bot.common.deadlines import seconds
+from bot.common.slack_settings import WEBHOOK_PATH, SlackSettings
 from bot.ops import envfile, launch
-from bot.ops.deadlines import seconds
 from bot.ops.supervise import CrashLoop, RestartPolicy, Supervisor, log_line_writer
 from bot.ops.wait import wait_until_up
 
@@ -96,7 +96,7 @@ def restart_policy(env: dict[str, str]) -> RestartPolicy:
 
 def _store_description(env: dict[str, str]) -> str:
     """Where conversations go, without printing a password from the URL."""
-    from bot.review.config import DB_URL_ENV, database_url
+    from bot.common.store_url import DB_URL_ENV, database_url
 
     url = env.get(DB_URL_ENV) or database_url()
     if "@" in url:

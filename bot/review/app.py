@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from bot.ops.rate_limit import RateLimit, storage_for
+from bot.common.rate_limit import RateLimit, storage_for
 from bot.review import admin, audit, auth, db, improve, pages, schema
 from bot.review.config import Settings
 from bot.review.index import Freshness

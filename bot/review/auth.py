@@ -8,7 +8,7 @@
 - Every state-changing form carries the session's CSRF token (synchronizer
   token); the login form, which has no session yet, uses a double-submit cookie.
 - Failed logins are counted per user name and per client address in a moving
-  window (``bot/ops/rate_limit.py``, in Redis when ``LES_RATE_LIMIT_REDIS_URL`` is
+  window (``bot/common/rate_limit.py``, in Redis when ``LES_RATE_LIMIT_REDIS_URL`` is
   set); past the limit, login answers 429 even for the right password.
 """
 

@@ -1,10 +1,9 @@
-"""Where the conversation store is and how the console behaves, from the environment.
+"""How the console behaves, from the environment.
 
-One variable, ``LES_TRACKER_DB_URL``, moves the whole project (Rasa's tracker store
-and the console) from the default SQLite file to PostgreSQL; unset, both use
-``build/conversations.db`` so ``make run`` needs no configuration. The Rasa side
-reads it in :mod:`bot.review.tracker_store`; this module has no Rasa import so the
-console starts in a second instead of loading TensorFlow.
+Where the conversation store is comes from :mod:`bot.common.store_url` (one variable,
+``LES_TRACKER_DB_URL``, shared with the Rasa server's tracker store); its names are
+re-exported here for the console's code. No Rasa import, so the console starts in a
+second instead of loading TensorFlow.
 """
 
 from __future__ import annotations
@@ -14,28 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import paths
+from bot.common.store_url import DB_URL_ENV, DEFAULT_SQLITE, database_url
 
-DB_URL_ENV = "LES_TRACKER_DB_URL"
-DEFAULT_SQLITE = paths.BUILD / "conversations.db"
-
-
-def database_url(default_sqlite: Path | str | None = None) -> str:
-    """The SQLAlchemy URL of the conversation store.
-
-    ``postgres://`` (what many hosting dashboards print) is accepted and rewritten
-    to ``postgresql://``, which SQLAlchemy 1.4 requires. A relative SQLite path is
-    anchored at the repository root, because Rasa, the console and the CLI may be
-    started from different working directories.
-    """
-    url = os.environ.get(DB_URL_ENV, "").strip()
-    if url:
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url[len("postgres://"):]
-        return url
-    path = Path(default_sqlite) if default_sqlite else DEFAULT_SQLITE
-    if not path.is_absolute():
-        path = paths.ROOT / path
-    return f"sqlite:///{path}"
+__all__ = ["DB_URL_ENV", "DEFAULT_SQLITE", "Settings", "database_url"]
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
-from bot.ops.rate_limit import RateLimit
+from bot.common.rate_limit import RateLimit
 from bot.review import auth
 from bot.review.config import Settings
 from bot.review.index import Freshness

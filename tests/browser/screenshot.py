@@ -25,10 +25,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot import paths
 from bot.ops.train import train
-from tests import servers
 from tests.browser import chromium
 from tests.browser.widget import Widget
-from tests.review_support import PASSWORDS, cli, csrf_token, login, start_console
+from tests.support import servers
+from tests.support.review import PASSWORDS, cli, csrf_token, login, start_console
 
 OUT = paths.BUILD / "screenshots"
 

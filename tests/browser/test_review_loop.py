@@ -25,8 +25,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page
 
 from bot.ops.train import train
-from tests import checks, servers
-from tests.review_support import PASSWORDS, cli, project_copy, start_console
+from tests.support import checks, servers
+from tests.support.review import PASSWORDS, cli, project_copy, start_console
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))

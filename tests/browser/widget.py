@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.checks import is_disclaimer
+from tests.support.checks import is_disclaimer
 
 REPLY_TIMEOUT_S = 60
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration import console_pages
-from tests.review_support import PASSWORDS, console_stack, events_snapshot, login
+from tests.support import console_pages
+from tests.support.review import PASSWORDS, console_stack, events_snapshot, login
 
 
 # Package scope: the page tests of every test_console_*.py file read the same conversations, so

@@ -5,8 +5,8 @@ import uuid
 import pytest
 import requests
 
-from bot.rasa_patches import resilience
-from tests.checks import is_emergency
+from bot.server.rasa_patches import resilience
+from tests.support.checks import is_emergency
 
 
 def test_red_flag_still_gets_911_when_the_action_server_is_down(bare_rasa_url):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.integration.console_pages import LIMITED_USER, ids
-from tests.review_support import PASSWORDS, csrf_token
+from tests.support.console_pages import LIMITED_USER, ids
+from tests.support.review import PASSWORDS, csrf_token
 
 
 @pytest.mark.parametrize("path", ["/", "/overview", "/conversations/1", "/admin/users", "/admin/audit"])

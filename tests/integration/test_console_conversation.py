@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.integration.console_pages import PII_STRINGS, SENDERS, ids, post_review
-from tests.review_support import csrf_token, events_snapshot
+from tests.support.console_pages import PII_STRINGS, SENDERS, ids, post_review
+from tests.support.review import csrf_token, events_snapshot
 
 
 def test_reviewer_actions_never_touch_the_events(console):

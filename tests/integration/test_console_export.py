@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.integration.console_pages import PII_STRINGS, SENDERS, ids
+from tests.support.console_pages import PII_STRINGS, SENDERS, ids
 
 
 def test_exports_are_redacted(console):

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.console_pages import OLD_TS, SENDERS, listed
-from tests.review_support import CHROMIUM, CHROMIUM_ARGS, PASSWORDS
+from tests.support.console_pages import OLD_TS, SENDERS, listed
+from tests.support.review import CHROMIUM, CHROMIUM_ARGS, PASSWORDS
 
 
 def test_the_store_holds_every_conversation(console):

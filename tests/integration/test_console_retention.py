@@ -7,8 +7,8 @@ import time
 
 import sqlalchemy as sa
 
-from tests.integration.console_pages import RUN, SENDERS, answered_long_ago, imported, listed, post_review
-from tests.review_support import cli, events_snapshot
+from tests.support.console_pages import RUN, SENDERS, answered_long_ago, imported, listed, post_review
+from tests.support.review import cli, events_snapshot
 
 EXPIRED_TS = time.time() - 200 * 86400
 

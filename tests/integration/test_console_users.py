@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review_support import csrf_token, login
+from tests.support.review import csrf_token, login
 
 
 def test_admin_manages_users(console):

@@ -10,7 +10,7 @@ import uuid
 import pytest
 import requests
 
-from tests.checks import (
+from tests.support.checks import (
     FALLBACK_MARK,
     NO_DIAGNOSIS_MARK,
     NOT_COVERED_MARK,

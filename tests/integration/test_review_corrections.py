@@ -27,7 +27,7 @@ import yaml
 
 from bot.review import corrections
 from bot.review.training import normalize
-from tests.review_support import (
+from tests.support.review import (
     PASSWORDS,
     cli,
     console_stack,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import requests
 
-from tests.redis_support import REDIS_URL, redis_keys
-from tests.review_support import cli, csrf_token, start_console
+from tests.support.redis_server import REDIS_URL, redis_keys
+from tests.support.review import cli, csrf_token, start_console
 
 PASSWORD = "willow-copper-signal-5"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.review_support import cli, csrf_token, start_console
+from tests.support.review import cli, csrf_token, start_console
 
 
 def test_secure_cookie_mode_on_an_empty_store(tmp_path):

@@ -13,8 +13,8 @@ import requests
 from bot import paths
 from bot.ops.env import process_env
 from bot.ops.wait import answers
-from tests import servers
-from tests.checks import is_emergency, names_section
+from tests.support import servers
+from tests.support.checks import is_emergency, names_section
 
 
 def test_run_starts_both_servers_and_ctrl_c_stops_them(model_path, workdir):

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from bot.screening.questions import load_questions
-from tests.checks import is_disclaimer, is_emergency
+from tests.support.checks import is_disclaimer, is_emergency
 
 QUESTIONS = {q.slot: q for q in load_questions()}
 ORDER = [q.slot for q in load_questions()]

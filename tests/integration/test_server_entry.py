@@ -13,7 +13,7 @@ import uuid
 
 import requests
 
-from bot.rasa_patches import registry, resilience
+from bot.server.rasa_patches import registry, resilience
 
 
 def test_the_server_says_every_patch_is_active(bare_rasa):

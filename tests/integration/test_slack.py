@@ -26,8 +26,8 @@ import requests
 import yaml
 
 from bot import paths
-from tests.checks import is_disclaimer, is_emergency, names_section
-from tests.slack_fake import (
+from tests.support.checks import is_disclaimer, is_emergency, names_section
+from tests.support.slack_fake import (
     BOT_ID,
     BOT_USER,
     SLACK_TOKEN,

@@ -17,8 +17,8 @@ import pytest
 import requests
 import socketio
 
-from bot.channels.session_ids import conversation_id
-from tests.checks import is_disclaimer
+from bot.server.channels.session_ids import conversation_id
+from tests.support.checks import is_disclaimer
 
 QUIET_S = 3  # how long "no reply" is watched for
 

@@ -23,7 +23,7 @@ import psutil
 
 from bot import paths
 from bot.ops import launch
-from tests import servers
+from tests.support import servers
 
 HAPROXY_CONFIG = paths.ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 # A conversation's lock outlives a killed server by this long (Rasa's default is 60 s).
@@ -188,14 +188,14 @@ def endpoints(workdir: Path, action_url: str, pg_port: int, database: str, redis
   url: "{action_url}"
   enable_selective_domain: true
 tracker_store:
-  type: bot.review.tracker_store.EnvSQLTrackerStore
+  type: bot.server.tracker_store.EnvSQLTrackerStore
   dialect: "postgresql"
   url: "127.0.0.1"
   port: {pg_port}
   username: "postgres"
   db: "{database}"
 lock_store:
-  type: bot.ops.lock_store.AtomicRedisLockStore
+  type: bot.server.lock_store.AtomicRedisLockStore
   url: "127.0.0.1"
   port: {redis_port}
   db: 0

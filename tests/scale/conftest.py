@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.ops.rate_limit import REDIS_URL_ENV as RATE_LIMIT_ENV
-from tests.redis_support import REDIS_URL
+from bot.common.rate_limit import REDIS_URL_ENV as RATE_LIMIT_ENV
 from tests.scale.cluster import Cluster, start_cluster
-from tests.slack_fake import FakeSlackApi, slack_env
+from tests.support.redis_server import REDIS_URL
+from tests.support.slack_fake import FakeSlackApi, slack_env
 
 
 @pytest.fixture(scope="session")

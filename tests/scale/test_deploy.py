@@ -11,7 +11,7 @@ from rasa.core.lock_store import LockStore
 from rasa.core.utils import read_endpoints_from_path
 
 from bot import paths
-from bot.ops.lock_store import AtomicRedisLockStore
+from bot.server.lock_store import AtomicRedisLockStore
 
 DEPLOY = paths.ROOT / "deploy"
 
@@ -31,7 +31,7 @@ def test_deploy_endpoints_use_postgres_and_the_atomic_lock_store(monkeypatch, cl
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(DEPLOY / "endpoints.yml")
     assert endpoints.tracker_store.kwargs["dialect"] == "postgresql"
-    assert endpoints.tracker_store.type == "bot.review.tracker_store.EnvSQLTrackerStore"
+    assert endpoints.tracker_store.type == "bot.server.tracker_store.EnvSQLTrackerStore"
     store = LockStore.create(endpoints.lock_store)
     assert isinstance(store, AtomicRedisLockStore) and store.red.ping()
 
@@ -43,13 +43,14 @@ def test_compose_and_helm_values_name_the_same_pieces():
     values = yaml.safe_load((DEPLOY / "helm" / "values.yml").read_text())
     assert values["replicaCount"] == 2
     assert values["applicationSettings"]["endpoints"]["lockStore"]["type"] == \
-        "bot.ops.lock_store.AtomicRedisLockStore"
+        "bot.server.lock_store.AtomicRedisLockStore"
     assert values["applicationSettings"]["endpoints"]["trackerStore"]["type"] == \
-        "bot.review.tracker_store.EnvSQLTrackerStore"
+        "bot.server.tracker_store.EnvSQLTrackerStore"
     assert values["applicationSettings"]["enableAPI"] is False
     shipped = yaml.safe_load((paths.ROOT / "credentials.yml").read_text())
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
-    for channel in ("bot.channels.rest.CheckedRestInput", "bot.channels.widget_socket.WidgetSocketInput"):
+    for channel in ("bot.server.channels.rest.CheckedRestInput",
+                    "bot.server.channels.widget_socket.WidgetSocketInput"):
         assert channels[channel] == shipped[channel], channel
     assert "socketio" not in channels  # Rasa's own socket channel has none of the widget's checks
 

@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from bot.rasa_patches import resilience
-from tests.checks import is_disclaimer, is_emergency, names_section
+from bot.server.rasa_patches import resilience
 from tests.integration.test_screening import ORDER, asked
 from tests.scale.load import Load, is_subsequence
 from tests.scale.talk import Conversation, last_slot, stored_texts, turns_are_whole
+from tests.support.checks import is_disclaimer, is_emergency, names_section
 
 RECOVERY_S = 15
 DOWN_S = 4

@@ -13,8 +13,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.checks import FALLBACK_MARK, is_disclaimer
 from tests.scale.talk import SocketClient
+from tests.support.checks import FALLBACK_MARK, is_disclaimer
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

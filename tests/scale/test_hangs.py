@@ -15,12 +15,12 @@ import uuid
 
 import pytest
 
-from bot.rasa_patches import resilience
-from tests.checks import is_disclaimer, is_emergency, names_section
+from bot.server.rasa_patches import resilience
 from tests.scale.load import Load, is_subsequence
 from tests.scale.talk import Conversation, SocketClient, Turn, stored_texts, turns_are_whole
 from tests.scale.test_faults import DEGRADED_S, EMERGENCY_S, RECOVERY_S, _check_outage
-from tests.slack_fake import SLACK_SECRET, FakeSlackApi, SlackSender, unique
+from tests.support.checks import is_disclaimer, is_emergency, names_section
+from tests.support.slack_fake import SLACK_SECRET, FakeSlackApi, SlackSender, unique
 
 HUNG_S = 8  # how long each part stays paused
 

@@ -6,7 +6,7 @@ faults (test_multi_instance.py, test_faults.py, test_hangs.py)."""
 
 from __future__ import annotations
 
-from bot.ops.lock_store import AtomicRedisLockStore
+from bot.server.lock_store import AtomicRedisLockStore
 
 
 def test_loaded_from_an_endpoint_config(cluster):
@@ -14,6 +14,6 @@ def test_loaded_from_an_endpoint_config(cluster):
     from rasa.utils.endpoints import EndpointConfig
 
     config = EndpointConfig(url="127.0.0.1", port=cluster.redis.port, key_prefix="locktest",
-                            type="bot.ops.lock_store.AtomicRedisLockStore")
+                            type="bot.server.lock_store.AtomicRedisLockStore")
     store = LockStore.create(config)
     assert isinstance(store, AtomicRedisLockStore) and store.red.ping()

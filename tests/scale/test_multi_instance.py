@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.checks import is_disclaimer, is_emergency, names_section
 from tests.integration.test_screening import ORDER
 from tests.scale.talk import (
     Conversation,
@@ -23,6 +22,7 @@ from tests.scale.talk import (
     stored_texts,
     turns_are_whole,
 )
+from tests.support.checks import is_disclaimer, is_emergency, names_section
 
 CONVERSATIONS = 24
 

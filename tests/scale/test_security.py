@@ -7,8 +7,8 @@ import pytest
 import requests
 
 from bot.ops.run import api_args
-from tests import servers
 from tests.scale.cluster import rasa_server
+from tests.support import servers
 
 TOKEN = "scale-test-token-5b1f"
 SECRET = "scale-test-jwt-secret-93c2-0123456789abcdef"

@@ -24,7 +24,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_patches import applied_events
+from bot.server.rasa_patches import applied_events
 
 FORMS = ["screening_form", "other_form"]
 ACTIONS = ["action_listen", "action_answer", "action_disclaimer", "utter_greet", *FORMS]

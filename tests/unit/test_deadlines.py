@@ -3,7 +3,7 @@
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from bot.ops import deadlines
+from bot.common import deadlines
 
 
 def turn(*events, at=1000.0):

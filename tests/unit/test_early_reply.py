@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 
 from bot import paths
-from bot.ops import deadlines
+from bot.common import deadlines
 from bot.safety import early_reply
 
 DOMAIN = Domain.load(str(paths.ROOT / "domain.yml"))

@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from rasa.core.lock_store import LockError
 
-from bot.ops.lock_store import AtomicRedisLockStore
-from tests.redis_support import REDIS_URL, redis_keys
+from bot.server.lock_store import AtomicRedisLockStore
+from tests.support.redis_server import REDIS_URL, redis_keys
 
 
 @pytest.fixture

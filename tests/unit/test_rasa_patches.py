@@ -1,4 +1,4 @@
-"""bot.rasa_patches.install(): the version and signature checks, the switches, idempotence.
+"""bot.server.rasa_patches.install(): the version and signature checks, the switches, idempotence.
 
 The refusals are checked on the real entry point, ``python -m bot.server``, in a
 subprocess: a faked installed version (a dist-info folder ahead of site-packages on
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import paths, rasa_patches
+from bot import paths
 from bot.ops import launch
-from bot.rasa_patches import registry
+from bot.server import rasa_patches
+from bot.server.rasa_patches import registry
 
 PATCH_NAMES = [patch.name for patch in registry.PATCHES]
 
@@ -77,7 +78,7 @@ CHANGED_LOOKUP = """
     original = Event.resolve_by_type
     Event.resolve_by_type = staticmethod(lambda type_name, default=None, strict=True: original(type_name,
                                                                                               default))
-    from bot import rasa_patches
+    from bot.server import rasa_patches
 
     status = rasa_patches.install()
     print("ACTIVE", sorted(status.active))
@@ -98,8 +99,8 @@ def test_a_speed_patch_that_does_not_fit_is_left_out_with_a_warning(tmp_path):
 
 SWITCHED = """
     from rasa.shared.core.trackers import DialogueStateTracker
-    from bot import rasa_patches
-    from bot.rasa_patches import applied_events
+    from bot.server import rasa_patches
+    from bot.server.rasa_patches import applied_events
 
     status = rasa_patches.install()
     print("OFF", status.off, "ACTIVE", len(status.active))

@@ -1,4 +1,4 @@
-"""The one rate limiter (bot/ops/rate_limit.py): its window, its keys, and a count shared in Redis."""
+"""The one rate limiter (bot/common/rate_limit.py): its window, its keys, and a count shared in Redis."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import time
 import pytest
 from limits.storage import MemoryStorage, RedisStorage
 
-from bot.ops import rate_limit
-from bot.ops.rate_limit import RateLimit
-from tests.redis_support import REDIS_URL, redis_keys
+from bot.common import rate_limit
+from bot.common.rate_limit import RateLimit
+from tests.support.redis_server import REDIS_URL, redis_keys
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
 
@@ -97,7 +97,7 @@ def test_the_async_hit_counts_in_redis_off_the_event_loop(shared):
 def test_without_redis_the_limit_still_holds_in_this_process(caplog):
     limiter = RateLimit(2, 60, "rest", RedisStorage(NOBODY_LISTENS))
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="bot.ops.rate_limit"):
+    with caplog.at_level(logging.WARNING, logger="bot.common.rate_limit"):
         waits = [limiter.hit("a") for _ in range(3)] + [asyncio.run(limiter.hit_async("b"))]
     assert waits[:2] == [0, 0] and waits[2] >= 59 and waits[3] == 0
     assert time.monotonic() - started < 2 * rate_limit.REDIS_TIMEOUT_S  # Redis was tried once

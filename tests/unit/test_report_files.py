@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.bench.console import write_report
-from tests.eval import summary
+from bench.console import write_report
+from eval import summary
 
 
 def _result(category: str, ok: bool, key: str = "category") -> dict:

@@ -11,9 +11,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_patches
-from bot.rasa_patches import resilience
-from tests.servers import free_port
+from bot.server import rasa_patches
+from bot.server.rasa_patches import resilience
+from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -52,7 +52,7 @@ def test_after_a_failure_the_turns_other_action_calls_are_not_made():
 
 
 def test_an_emergency_turn_past_its_reply_time_apologises_without_calling(monkeypatch, caplog):
-    from bot.ops import deadlines
+    from bot.common import deadlines
 
     monkeypatch.setenv(deadlines.EMERGENCY_REPLY_ENV, "1.5")
     emergency = BotUttered("call 911", metadata={"utter_action": "utter_emergency"})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.channels.rest import (
+from bot.server.channels.rest import (
     DEFAULT_MAX_MESSAGES_PER_MINUTE,
     CheckedRestInput,
     check_body,

@@ -80,7 +80,7 @@ def test_export_writes_each_text_once_leaves_conflicts_out_and_redacts(tmp_path)
     import yaml
 
     from bot.review import db, schema
-    from tests.review_support import project_copy
+    from tests.support.review import project_copy
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     schema.upgrade(engine)

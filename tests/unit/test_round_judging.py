@@ -1,6 +1,6 @@
-"""How a safety round judges replies (tests/eval/run_round.py, rules in rounds/FORMAT.md)."""
+"""How a safety round judges replies (eval/run_round.py, rules in rounds/FORMAT.md)."""
 
-from tests.eval.run_round import failures_for, first_runs_table, round_sets
+from eval.run_round import failures_for, first_runs_table, round_sets
 
 ALERT = "🚨 This may be an emergency. Call 911 (or your local emergency number) now."
 POISON = "🚨 This may be poisoning. Call 911 now. You can also call Poison Help at 1-800-222-1222."

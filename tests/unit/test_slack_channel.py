@@ -6,9 +6,9 @@ import yaml
 from slack_sdk.errors import SlackApiError
 
 from bot import paths
-from bot.channels.slack import LesSlackInput
-from bot.channels.slack_output import LesSlackBot
-from bot.channels.slack_settings import DEFAULT_API_URL, SlackSettings
+from bot.common.slack_settings import DEFAULT_API_URL, SlackSettings
+from bot.server.channels.slack import LesSlackInput
+from bot.server.channels.slack_output import LesSlackBot
 
 
 def test_settings_come_from_the_environment():
@@ -89,7 +89,7 @@ def test_a_failed_post_is_logged_not_raised(caplog):
 
 
 def test_the_manifest_asks_for_what_the_channel_uses_and_no_more():
-    manifest = yaml.safe_load((paths.ROOT / "bot" / "channels" / "slack_manifest.yml").read_text())
+    manifest = yaml.safe_load((paths.ROOT / "bot" / "server" / "channels" / "slack_manifest.yml").read_text())
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "im:history", "chat:write"}
     events = manifest["settings"]["event_subscriptions"]
     assert set(events["bot_events"]) == {"app_mention", "message.im"}

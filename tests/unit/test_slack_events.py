@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.channels.slack_events import (
+from bot.server.channels.slack_events import (
     Ignored,
     Incoming,
     NotForYou,
@@ -10,7 +10,7 @@ from bot.channels.slack_events import (
     parse_action,
     parse_event,
 )
-from bot.channels.slack_format import button_message
+from bot.server.channels.slack_format import button_message
 
 BOT = "UBOT"
 

@@ -3,7 +3,7 @@
 import yaml
 
 from bot import paths
-from bot.channels.slack_format import (
+from bot.server.channels.slack_format import (
     BUTTON_TITLE_LIMIT,
     TEXT_LIMIT,
     addressee,
@@ -13,8 +13,8 @@ from bot.channels.slack_format import (
     text_messages,
     to_mrkdwn,
 )
-from tests.checks import is_emergency, names_section
-from tests.slack_fake import block_kit_errors
+from tests.support.checks import is_emergency, names_section
+from tests.support.slack_fake import block_kit_errors
 
 EMERGENCY = ("🚨 This may be a medical emergency. Call 911 (or your local emergency number) now. "
              "Do not wait for this chat, and do not drive yourself.")

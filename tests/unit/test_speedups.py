@@ -6,8 +6,8 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 
-from bot import rasa_patches
-from bot.rasa_patches import speedups
+from bot.server import rasa_patches
+from bot.server.rasa_patches import speedups
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -42,7 +42,7 @@ def test_unknown_event_types_behave_as_before():
 
 
 def test_the_sqlite_conversation_store_uses_the_write_ahead_log(tmp_path, monkeypatch):
-    from bot.review.tracker_store import EnvSQLTrackerStore
+    from bot.server.tracker_store import EnvSQLTrackerStore
 
     monkeypatch.setenv("LES_TRACKER_DB_URL", f"sqlite:///{tmp_path / 'c.db'}")
     store = EnvSQLTrackerStore()
@@ -103,13 +103,13 @@ def test_the_quick_check_decides_valid_replies_itself():
 def test_fast_json_writes_the_same_values(value):
     import json
 
-    from bot.rasa_patches import fast_json
+    from bot.server.rasa_patches import fast_json
 
     assert fast_json.dumps(value).replace(" ", "") == json.dumps(value).replace(" ", "")
 
 
 def test_fast_json_refuses_what_json_refuses():
-    from bot.rasa_patches import fast_json
+    from bot.server.rasa_patches import fast_json
 
     with pytest.raises(TypeError):
         fast_json.dumps({"x": object()})

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.ops.store_guard import BlockingCalls, StoreThread, StoreTimeout, abandoned
+from bot.server.store_guard import BlockingCalls, StoreThread, StoreTimeout, abandoned
 
 THREAD = StoreThread("test-store")
 

@@ -16,9 +16,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import paths, rasa_patches
-from bot.rasa_patches import tracker_cache
-from bot.review.tracker_store import EnvSQLTrackerStore
+from bot import paths
+from bot.server import rasa_patches
+from bot.server.rasa_patches import tracker_cache
+from bot.server.tracker_store import EnvSQLTrackerStore
 
 
 class RecordingBroker(EventBroker):

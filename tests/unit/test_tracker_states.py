@@ -28,7 +28,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import paths
-from bot.rasa_patches import tracker_states
+from bot.server.rasa_patches import tracker_states
 
 DOMAIN = Domain.load(str(paths.ROOT / "domain.yml"))
 ACTIONS = ["action_listen", "action_answer", "action_disclaimer", "action_emergency",

@@ -4,8 +4,8 @@ import secrets
 
 import pytest
 
-from bot.channels import session_ids
-from bot.channels.widget_socket import allowed_origins
+from bot.server.channels import session_ids
+from bot.server.channels.widget_socket import allowed_origins
 
 
 def test_tokens_are_exactly_32_lower_case_hex_digits():
@@ -47,8 +47,8 @@ def test_allowed_origins_refuses_what_is_not_an_origin(value):
 
 
 def test_the_socket_rate_limit_comes_from_credentials():
-    from bot.channels.rest import DEFAULT_MAX_MESSAGES_PER_MINUTE
-    from bot.channels.widget_socket import WidgetSocketInput
+    from bot.server.channels.input_checks import DEFAULT_MAX_MESSAGES_PER_MINUTE
+    from bot.server.channels.widget_socket import WidgetSocketInput
 
     assert WidgetSocketInput.from_credentials({"max_messages_per_minute": 5}).rate_limiter.limit == 5
     assert WidgetSocketInput.from_credentials({"max_messages_per_minute": 0}).rate_limiter.limit == 0
@@ -58,7 +58,7 @@ def test_the_socket_rate_limit_comes_from_credentials():
 def test_a_flooding_socket_is_limited_per_conversation_and_per_socket_and_told_once():
     import asyncio
 
-    from bot.channels.widget_socket import WidgetSocketInput
+    from bot.server.channels.widget_socket import WidgetSocketInput
 
     channel = WidgetSocketInput(max_messages_per_minute=2)
 

@@ -1,6 +1,6 @@
 /**
  * The socket.io connection to the bot (Rasa's socketio channel, see
- * bot/channels/widget_socket.py). It opens the conversation with the browser's
+ * bot/server/channels/widget_socket.py). It opens the conversation with the browser's
  * session token on every (re)connect, so a network drop or a server restart is
  * repaired without the page doing anything, and reports one of three states:
  * "connecting", "online" (session confirmed: messages can be sent) and "offline".

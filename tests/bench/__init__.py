@@ -1,1 +1,0 @@
-"""Benchmarks (run by make targets, never by pytest: no timed tests)."""
