@@ -20,8 +20,8 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from bot.ops import deadlines
-from bot.ops.deadlines import EMERGENCY_RESPONSES
+from bot.common import deadlines
+from bot.common.deadlines import EMERGENCY_RESPONSES
 from bot.safety.emergency_policy import emergency_sequence
 from bot.safety.flags import EMERGENCY_INTENTS, EMERGENCY_KIND
 
