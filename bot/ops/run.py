@@ -3,16 +3,17 @@
     python -m bot.ops.run --model models/les-<fingerprint>.tar.gz
 
 A part that crashes after the start is started again with backoff while the others
-keep running (bot/ops/supervise.py); only Ctrl-C, or a part that keeps crashing,
-stops everything. The processes' logs go to build/logs/, the launcher's own
-(crashes, restarts) to build/logs/run.log. Ports come from RASA_PORT (5005),
-ACTIONS_PORT (5055) and CONSOLE_PORT (5080). The Rasa server also serves the web
-widget and its demo page (/widget/, see bot/server/channels/widget_assets.py);
+keep running (bot/ops/supervise.py); only Ctrl-C, or a part that keeps crashing, stops
+everything. The processes' logs go to build/logs/, the launcher's own (crashes,
+restarts) to build/logs/run.log. Ports come from RASA_PORT (5005), ACTIONS_PORT (5055)
+and CONSOLE_PORT (5080). The Rasa server runs as ``python -m bot.server`` (the Rasa
+patches checked and installed; bot/ops/launch.py has the commands) and also serves the
+web widget and its demo page (/widget/, see bot/server/channels/widget_assets.py);
 WIDGET_ALLOWED_ORIGINS is passed on. The conversation store is the SQLite file
-build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa and
-the console both read that variable. Variables in a `.env` file at the repository
-root (the Slack app's token and signing secret) are added to the environment unless
-already set.
+build/conversations.db unless LES_TRACKER_DB_URL names another database; Rasa and the
+console both read that variable. Variables in a `.env` file at the repository root
+(the Slack app's token and signing secret) are added to the environment unless already
+set.
 
 Rasa's HTTP API (conversations, trackers, model) stays off unless RASA_API_TOKEN
 (a shared token, `?token=...`) or RASA_JWT_SECRET (JWTs signed with it, HS256 unless

@@ -1,5 +1,5 @@
-"""Parity tests of the speed units action_result_validator, event_type_lookup and
-fast_request_json: the same results as Rasa's own code."""
+"""Parity tests of the speed units action_result_validator and event_type_lookup: the same
+results as Rasa's own code."""
 
 import pytest
 from jsonschema import ValidationError
@@ -94,60 +94,3 @@ def test_the_quick_check_decides_valid_replies_itself():
     assert quick({"events": [EVENT_REPLIES[0], EVENT_REPLIES[2]], "responses": [{"text": "hi"}]})
     assert not quick({"events": [EVENT_REPLIES[1]]})
     assert not quick({"events": [{"event": "made_up"}]})
-
-
-@pytest.mark.parametrize("value", [
-    {"a": "é/\u2028x", "b": [1.1, 2.5e-10, 0.1 + 0.2, True, None], "c": {"1": 2}},
-    {"confidence": float("nan")}, [float("inf")], "plain", 12345678901234567890,
-])
-def test_fast_json_writes_the_same_values(value):
-    import json
-
-    from bot.server.rasa_patches import fast_json
-
-    assert fast_json.dumps(value).replace(" ", "") == json.dumps(value).replace(" ", "")
-
-
-def test_fast_json_refuses_what_json_refuses():
-    from bot.server.rasa_patches import fast_json
-
-    with pytest.raises(TypeError):
-        fast_json.dumps({"x": object()})
-
-
-def test_action_calls_send_the_same_json_body_and_headers():
-    """fast_request_json: what reaches the action server is the JSON Rasa would send."""
-    import asyncio
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from rasa.utils.endpoints import EndpointConfig
-
-    received: list[tuple[str, bytes]] = []
-
-    class Echo(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((self.headers["Content-Type"], body))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"ok": true}')
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        tracker = {"sender_id": "a/b", "events": [{"event": "user", "text": "é \u2028", "confidence": 0.1}]}
-        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook")
-        reply = asyncio.run(endpoint.request(json={"next_action": "action_answer", "tracker": tracker}))
-    finally:
-        server.shutdown()
-    assert rasa_patches.applied(EndpointConfig.request, "fast_request_json")
-    assert reply == {"ok": True}
-    content_type, body = received[0]
-    assert content_type == "application/json"
-    assert json.loads(body) == {"next_action": "action_answer", "tracker": tracker}

@@ -1,9 +1,8 @@
-"""Three speed units of ``bot.server.rasa_patches.install()``: the same results as Rasa's code, cheaper.
+"""Two speed units of ``bot.server.rasa_patches.install()``: the same results as Rasa's code, cheaper.
 
-``action_result_validator`` compiles the action server's reply schema once,
-``event_type_lookup`` finds event classes in a table, ``fast_request_json`` writes the
-action call's JSON with ujson. What each replaces, why, and its parity test:
-docs/rasa-patches.md.
+``action_result_validator`` compiles the action server's reply schema once, and
+``event_type_lookup`` finds event classes in a table. What each replaces, why, and its
+parity test: docs/rasa-patches.md.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.server import rasa_patches
-from bot.server.rasa_patches import fast_json
 
 
 def install_action_result_validator() -> None:
@@ -82,24 +80,6 @@ def _quick_reply_check(spec: dict[str, Any], validator_class: Any) -> Any:
         return True
 
     return check
-
-
-def install_fast_request_json() -> None:
-    """EndpointConfig.request writing a ``json=`` body with ujson."""
-    from rasa.utils.endpoints import EndpointConfig
-
-    original = EndpointConfig.request
-    if rasa_patches.applied(original, "fast_request_json"):
-        return
-
-    async def request(self: Any, method: str = "post", subpath: str | None = None,
-                      content_type: str | None = "application/json", compress: bool = False,
-                      **kwargs: Any) -> Any:
-        if content_type == "application/json" and "json" in kwargs and "data" not in kwargs:
-            kwargs["data"] = fast_json.dumps(kwargs.pop("json")).encode("utf-8")
-        return await original(self, method, subpath, content_type, compress, **kwargs)
-
-    EndpointConfig.request = rasa_patches.mark(request, original, "fast_request_json")
 
 
 def install_event_type_lookup() -> None:
