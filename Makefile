@@ -19,7 +19,7 @@ NODE_MODULES := widget/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install pipeline train widget chromium run test check stages lint typecheck validate unit \
+.PHONY: help install pipeline train widget chromium run test check stages lint typecheck patches validate unit \
         integration browser integration-browser \
         screenshot eval context-eval lock clean console-user bench-console bench soak profile test-scale scale-deps
 
@@ -27,7 +27,7 @@ help:
 	@echo "make run    install, build the spaCy pipeline, train if needed, start the bot"
 	@echo "make test   the CI stages, stopping at the first that fails: lint, typecheck, validate,"
 	@echo "            unit, integration-browser (integration and browser tests against real servers)"
-	@echo "make check  the quick stages only: lint (ruff), typecheck (mypy), validate, unit"
+	@echo "make check  the quick stages only: lint (ruff), typecheck (mypy), patches, validate, unit"
 	@echo "make eval   held-out evaluation against a running bot + NLU cross-validation"
 	@echo "make screenshot   a PNG of the widget's demo page with a conversation (build/screenshots/)"
 	@echo "make console-user NAME=alice ROLE=admin|reviewer   add a review-console user"
@@ -96,7 +96,7 @@ run: train widget
 # --- test --------------------------------------------------------------------------
 # Stages, quick ones first; `make test` (and .ci/run) stops at the first that fails.
 # `make check` is the quick part, for before a commit. `make test-scale` is CI's last stage.
-CHECK_STAGES := lint typecheck validate unit
+CHECK_STAGES := lint typecheck patches validate unit
 TEST_STAGES  := $(CHECK_STAGES) integration-browser
 
 stages:
@@ -112,6 +112,10 @@ test:
 
 lint: install
 	$(VENV)/bin/ruff check bot actions tests bench eval
+
+# Does each Rasa patch fit the installed Rasa, rasa-sdk and engineio (docs/rasa-patches.md)?
+patches: install
+	$(PY) -m bot.server.rasa_patches
 
 # mypy.ini says what is checked (bot/, actions/) and how strictly.
 typecheck: install
