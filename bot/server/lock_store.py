@@ -1,26 +1,11 @@
-"""A Redis lock store that really lets only one Rasa server handle a conversation at a time.
+"""A Redis lock store that lets only one Rasa server handle a conversation at a time.
 
-Rasa 3.6's ``RedisLockStore`` issues "tickets" by reading the lock from Redis, adding a
-ticket and writing it back. Two servers that receive messages of the same conversation
-at the same moment both read "no tickets", both take ticket 0 and both go ahead: each
-loads the conversation, adds its turn and saves, and one of the two turns is lost from
-the store (Rasa's issue #11256; the fix was reverted from Rasa Open Source). The scale
-tests reproduce this with two messages sent to two servers at once.
-
-This store keeps Rasa's interface but locks with redis-py's ``Lock``: one atomic
-``SET key token NX PX lifetime`` to take a conversation, and a Lua compare-and-delete to
-release it only while it still holds its own token. The others try again every 20 ms.
-A server that dies holding a lock blocks that one conversation until the lifetime
-(``TICKET_LOCK_LIFETIME``, default 60 s) runs out.
-
-What stays hand-written, and why: the waiting. ``Lock.acquire(blocking=True)`` sleeps
-on its thread until it gets the lock, so a turn could neither be given up nor bounded
-while it waits. Here every try is one non-blocking ``acquire`` on a worker thread
-(``bot/server/store_guard.py``), never on the event loop, with ``LES_STORE_TIMEOUT_S`` as
-its deadline: a hung Redis fails the turn with LockError instead of stopping the whole
-server. Between tries the turn waits with ``asyncio.sleep``. A lock that Redis grants
-after its caller gave up is released at once, and a release that does not get through
-in time is left to finish on its thread (or to the lifetime).
+Rasa 3.6's ``RedisLockStore`` can give two servers the same conversation at once and
+lose a turn (Rasa issue #11256; docs/operator.md, "Several instances"). This one locks
+with redis-py's ``Lock`` (atomic take, owner-only release). Hand-written, and why: the
+waiting. Each try is a non-blocking ``acquire`` on a worker thread
+(``bot/server/store_guard.py``) bounded by ``LES_STORE_TIMEOUT_S``, so a hung Redis
+fails one turn instead of stopping the server.
 
     lock_store:
       type: bot.server.lock_store.AtomicRedisLockStore

@@ -1,33 +1,10 @@
 """The REST channel with the input checks a public endpoint needs.
 
-Rasa's RestInput answers malformed JSON with an HTML error page, files a missing
-sender under the shared id "default" (mixing strangers' conversations), runs the NLU
-over a 100 kB message for most of a minute, and answers 200 with an empty list when
-handling the message failed. This channel keeps Rasa's URLs and reply format and:
-
-- answers 400 with a JSON ``{"error": ...}`` for a body that is not a JSON object
-  (invalid UTF-8 and absurdly deep nesting included), a missing/empty/non-text
-  ``sender``, a non-text ``message`` or non-object ``metadata``; 413 for a body over
-  ``max_body_bytes``;
-- answers 429 with a JSON error and ``Retry-After`` when one conversation (sender)
-  sends more than ``max_messages_per_minute`` messages in a minute (0: no limit),
-  counted across servers when ``LES_RATE_LIMIT_REDIS_URL`` is set (``bot/common/rate_limit.py``);
-- removes control characters from the message; answers an empty message with a hint
-  (there is nothing for the NLU to read);
-- cuts messages longer than ``max_message_chars`` to that length, with a note appended
-  to the bot's reply so the person knows;
-- answers 503 with a JSON error when the turn could not be handled (the conversation
-  store is down or hung, see ``bot/server/rasa_patches/resilience.py``): the turn was not stored, the
-  client may send it again;
-- never holds the 911 message back: a turn not done ``LES_EMERGENCY_REPLY_S`` (1.5 s)
-  after the message arrived is checked for a red flag (``bot/safety/early_reply.py``);
-  for one, the turn is given up (nothing of it is stored) and the answer is that 503
-  with the emergency message first in ``messages`` (the same list a 200 carries); so is
-  a red flag whose turn failed at once (a store that is down).
-
-Configured in credentials.yml as ``bot.server.channels.rest.CheckedRestInput``; its URL stays
-``/webhooks/rest/webhook``. Rasa's ``?stream=true`` variant is not offered (no client
-of ours uses it, and it could not report a failed turn).
+Keeps Rasa's URL (``/webhooks/rest/webhook``) and reply format; answers malformed, huge
+or too frequent requests with a JSON 400 / 413 / 429, a failed turn with 503 (never an
+empty 200), and never holds the 911 message back (``bot/safety/early_reply.py``). The
+checks and status codes: docs/operator.md, "Talking to it over REST". Configured in
+credentials.yml as ``bot.server.channels.rest.CheckedRestInput``.
 """
 
 from __future__ import annotations

@@ -1,27 +1,9 @@
 """What a signed Slack request asks the bot to do: which text, from whom, answered where.
 
-Pure functions over Slack's JSON (no HTTP, no Rasa server), so the rules that decide
-whether the bot speaks at all can be unit-tested one by one:
-
-- Only people are answered: anything with a ``bot_id``, a bot profile, a ``subtype``
-  other than a plain or file/broadcast message, or sent by the app's own bot user is
-  ignored. Answering a bot (or ourselves) can loop forever.
-- DMs (``message`` events with ``channel_type: im``) are answered in place; mentions
-  (``app_mention``) are answered in the thread they started or were made in. Channel
-  messages without a mention are ignored even if the app is subscribed to them.
-- One conversation per person per DM or thread: the Rasa sender id is
-  ``<user>_<channel>`` for a DM and ``<user>_<channel>_<thread_ts>`` in a thread, so
-  two people in one thread, or one person in two threads, never share dialogue state.
-  (Rasa's own ``thread`` granularity would make every top-level DM message a new
-  conversation, because it falls back to the message's own ``ts``.)
-- Each request carries the keys it is de-duplicated on: Slack's ``event_id`` and the
-  message's ``channel``/``ts`` (the same message can arrive as two events when a
-  workspace also subscribes to channel messages).
-- A button click answers the message it was clicked in once: a second click by the same
-  person on the same message (a double click, or a click that raced the update that
-  removes the buttons) is dropped, so it cannot answer the next screening question.
-  Buttons addressed to someone else (``slack_format.addressee``) are not theirs to
-  answer: the click becomes ``NotForYou``, told to the clicker only.
+Pure functions over Slack's JSON (no HTTP, no Rasa), so each rule that decides whether
+the bot speaks can be unit-tested: only people are answered, DMs in place and mentions
+in their thread, one conversation per person per DM or thread, de-duplication keys, one
+answer per button click. The rules and why: docs/development.md, "Channels".
 """
 
 from __future__ import annotations

@@ -1,28 +1,11 @@
 """Keep each conversation's tracker in memory between its messages, checked against the store.
 
-Rasa's SQL tracker store rebuilds the whole conversation for every message: it reads
-every event since the session started, decodes their JSON and replays them one by one
-into a new tracker, and to save it counts the stored events again to find the new
-ones. A 25-turn conversation holds about 175 events, so each message paid for all the
-earlier ones, and the cost grew with the conversation.
-
-``CachedSQLTrackerStore`` remembers, for the trackers it loaded or saved, how many of
-their events are already stored and the id of the newest stored row. Saving writes
-just the events after that point. After a save the tracker is kept in a small
-least-recently-used table; the conversation's next ``retrieve`` takes it out of the
-table and hands it over **only if the newest row the store holds for that
-conversation is still the one this process wrote** (one indexed ``max(id)`` query).
-Anything else -- another Rasa server took a turn, retention deleted the conversation,
-a turn failed half-way -- falls back to Rasa's own load from the store, so several
-servers sharing one PostgreSQL stay correct (the lock store already keeps one server
-per conversation at a time).
-
-A save whose caller gave up while the store hung (``bot/server/store_guard.py``) rolls back
-instead of committing when the store answers again. The tracker is handed over, not
-copied: a message that fails after changing it never puts it back, and the next message
-reloads from the store. ``LES_TRACKER_CACHE`` sets how many conversations are kept
-(default 256; 0 turns the table off). Until the unit is installed
-(``bot.server.rasa_patches.install()``) the store reads and writes exactly as Rasa's.
+Rasa's SQL store rebuilds the whole conversation for every message. This store saves
+only the new events and hands a kept tracker over only if the newest stored row is
+still the one this process wrote; anything else reloads from the store, so several
+servers sharing one database stay correct. ``LES_TRACKER_CACHE`` sets the size (0: off).
+How and why: docs/development.md, "What was made faster"; the patch unit:
+docs/rasa-patches.md.
 """
 
 from __future__ import annotations
