@@ -23,18 +23,19 @@ event's own time is the fallback).
 from __future__ import annotations
 
 import contextvars
-import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.common import settings
+
 ACTION_TIMEOUT_ENV = "LES_ACTION_TIMEOUT_S"
 EMERGENCY_REPLY_ENV = "LES_EMERGENCY_REPLY_S"
 STORE_TIMEOUT_ENV = "LES_STORE_TIMEOUT_S"
-DEFAULT_ACTION_TIMEOUT_S = 3.0
-DEFAULT_EMERGENCY_REPLY_S = 1.5
-DEFAULT_STORE_TIMEOUT_S = 3.0
+DEFAULT_ACTION_TIMEOUT_S = float(settings.SETTINGS["LES_ACTION_TIMEOUT_S"].default)
+DEFAULT_EMERGENCY_REPLY_S = float(settings.SETTINGS["LES_EMERGENCY_REPLY_S"].default)
+DEFAULT_STORE_TIMEOUT_S = float(settings.SETTINGS["LES_STORE_TIMEOUT_S"].default)
 # What an emergency turn keeps after its last action call: saving it and sending the reply.
 EMERGENCY_MARGIN_S = 0.5
 # A store call running longer than this when the 911 message is due counts as hung.
@@ -69,9 +70,9 @@ _progress: contextvars.ContextVar[TurnProgress | None] = contextvars.ContextVar(
                                                                                 default=None)
 
 
-def seconds(name: str, default: float, environ: Mapping[str, str] = os.environ) -> float:
+def seconds(name: str, default: float, environ: Mapping[str, str] | None = None) -> float:
     """A positive number of seconds from the environment; nonsense is refused, not guessed."""
-    raw = (environ.get(name) or "").strip()
+    raw = settings.value(name, environ)
     if not raw:
         return default
     try:

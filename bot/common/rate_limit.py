@@ -26,7 +26,6 @@ import asyncio
 import functools
 import logging
 import math
-import os
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,8 @@ from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import RedisError
+
+from bot.common import settings
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def storage_for(redis_url: str | None) -> Storage:
 
 def storage_from_env(environ: Mapping[str, str] | None = None) -> Storage:
     """:func:`storage_for` the URL in ``LES_RATE_LIMIT_REDIS_URL``."""
-    return storage_for((os.environ if environ is None else environ).get(REDIS_URL_ENV))
+    return storage_for(settings.value(REDIS_URL_ENV, environ))
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,14 +6,15 @@ loading Rasa.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from bot.common import settings
 
 TOKEN_VAR = "SLACK_BOT_TOKEN"
 SECRET_VAR = "SLACK_SIGNING_SECRET"
 API_URL_VAR = "SLACK_API_URL"
-DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_API_URL = settings.SETTINGS["SLACK_API_URL"].default
 WEBHOOK_PATH = "/webhooks/slack/webhook"
 
 
@@ -25,9 +26,8 @@ class SlackSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SlackSettings:
-        env = os.environ if environ is None else environ
-        return cls(env.get(TOKEN_VAR, "").strip(), env.get(SECRET_VAR, "").strip(),
-                   env.get(API_URL_VAR, "").strip() or DEFAULT_API_URL)
+        return cls(settings.value(TOKEN_VAR, environ), settings.value(SECRET_VAR, environ),
+                   settings.value(API_URL_VAR, environ))
 
     @property
     def missing(self) -> list[str]:

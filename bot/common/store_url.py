@@ -9,10 +9,10 @@ server's tracker store (:mod:`bot.server.tracker_store`), the review console
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bot import paths
+from bot.common import settings
 
 DB_URL_ENV = "LES_TRACKER_DB_URL"
 DEFAULT_SQLITE = paths.BUILD / "conversations.db"
@@ -26,7 +26,7 @@ def database_url(default_sqlite: Path | str | None = None) -> str:
     anchored at the repository root, because Rasa, the console and the CLI may be
     started from different working directories.
     """
-    url = os.environ.get(DB_URL_ENV, "").strip()
+    url = settings.value(DB_URL_ENV)
     if url:
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://"):]

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from bot import paths
+from bot.common import settings
 from bot.common.deadlines import seconds
 from bot.common.slack_settings import WEBHOOK_PATH, SlackSettings
 from bot.ops import envfile, launch
@@ -55,15 +56,16 @@ def slack_status(env: dict[str, str], rasa_port: str) -> str:
 def api_args(env: dict[str, str]) -> list[str]:
     """Rasa's HTTP API flags: on only with a token or a JWT secret, off otherwise."""
     args: list[str] = []
-    if env.get("RASA_API_TOKEN"):
-        args += ["--auth-token", env["RASA_API_TOKEN"]]
-    if env.get("RASA_JWT_SECRET"):
-        args += ["--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method", env.get("RASA_JWT_METHOD", "HS256")]
+    token, secret = settings.value("RASA_API_TOKEN", env), settings.value("RASA_JWT_SECRET", env)
+    if token:
+        args += ["--auth-token", token]
+    if secret:
+        args += ["--jwt-secret", secret, "--jwt-method", settings.value("RASA_JWT_METHOD", env)]
     return ["--enable-api", *args] if args else []
 
 
 def api_status(env: dict[str, str]) -> str:
-    if env.get("RASA_API_TOKEN") or env.get("RASA_JWT_SECRET"):
+    if settings.value("RASA_API_TOKEN", env) or settings.value("RASA_JWT_SECRET", env):
         return "on, authenticated calls only (RASA_API_TOKEN / RASA_JWT_SECRET)"
     return "off (set RASA_API_TOKEN or RASA_JWT_SECRET to turn it on with authentication)"
 
@@ -83,7 +85,7 @@ def restart_policy(env: dict[str, str]) -> RestartPolicy:
     one for LES_RESTART_MAX_CRASHES).
     """
     default = RestartPolicy()
-    raw = (env.get("LES_RESTART_MAX_CRASHES") or "").strip()
+    raw = settings.value("LES_RESTART_MAX_CRASHES", env)
     if raw and not (raw.isdigit() and int(raw) > 0):
         raise ValueError(f"LES_RESTART_MAX_CRASHES must be a whole number above 0, not {raw!r}")
     crashes = int(raw) if raw else default.max_crashes
@@ -99,23 +101,23 @@ def _store_description(env: dict[str, str]) -> str:
     """Where conversations go, without printing a password from the URL."""
     from bot.common.store_url import DB_URL_ENV, database_url
 
-    url = env.get(DB_URL_ENV) or database_url()
+    url = settings.value(DB_URL_ENV, env) or database_url()
     if "@" in url:
         scheme, rest = url.split("://", 1)
         url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-    return url + ("" if env.get(DB_URL_ENV) else f"  (set {DB_URL_ENV} for PostgreSQL)")
+    return url + ("" if settings.is_set(DB_URL_ENV, env) else f"  (set {DB_URL_ENV} for PostgreSQL)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, type=Path)
-    parser.add_argument("--endpoints", default=os.environ.get("ENDPOINTS", "endpoints.yml"))
+    parser.add_argument("--endpoints", default=settings.value("ENDPOINTS"))
     parser.add_argument("--credentials", default="credentials.yml")
     args = parser.parse_args(argv)
     base_env = envfile.merged(paths.ROOT / ".env", os.environ)
-    rasa_port = base_env.get("RASA_PORT", "5005")
-    actions_port = base_env.get("ACTIONS_PORT", "5055")
-    console_port = base_env.get("CONSOLE_PORT", "5080")
+    rasa_port = settings.value("RASA_PORT", base_env)
+    actions_port = settings.value("ACTIONS_PORT", base_env)
+    console_port = settings.value("CONSOLE_PORT", base_env)
     env = launch.server_env(base=base_env, keep_slack=True,
                             ACTION_SERVER_URL=f"http://localhost:{actions_port}/webhook")
     paths.BUILD.mkdir(exist_ok=True)

@@ -8,21 +8,20 @@ second instead of loading TensorFlow.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import paths
+from bot.common import settings
 from bot.common.store_url import DB_URL_ENV, DEFAULT_SQLITE, database_url
 
 __all__ = ["DB_URL_ENV", "DEFAULT_SQLITE", "Settings", "database_url"]
 
 
 def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    if not settings.is_set(name):
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return settings.value(name).lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass
@@ -34,22 +33,22 @@ class Settings:
     # default is off and a deployment behind TLS sets LES_CONSOLE_SECURE_COOKIES=1.
     secure_cookies: bool = field(default_factory=lambda: _flag("LES_CONSOLE_SECURE_COOKIES", False))
     session_idle_minutes: int = field(
-        default_factory=lambda: int(os.environ.get("LES_CONSOLE_SESSION_IDLE_MINUTES", "30")))
+        default_factory=lambda: int(settings.value("LES_CONSOLE_SESSION_IDLE_MINUTES")))
     session_max_hours: int = field(
-        default_factory=lambda: int(os.environ.get("LES_CONSOLE_SESSION_MAX_HOURS", "12")))
+        default_factory=lambda: int(settings.value("LES_CONSOLE_SESSION_MAX_HOURS")))
     login_max_failures: int = field(
-        default_factory=lambda: int(os.environ.get("LES_CONSOLE_LOGIN_MAX_FAILURES", "5")))
+        default_factory=lambda: int(settings.value("LES_CONSOLE_LOGIN_MAX_FAILURES")))
     login_window_seconds: int = field(
-        default_factory=lambda: int(os.environ.get("LES_CONSOLE_LOGIN_WINDOW_SECONDS", "900")))
+        default_factory=lambda: int(settings.value("LES_CONSOLE_LOGIN_WINDOW_SECONDS")))
     # Failed logins counted in this Redis (shared with the Rasa servers' message limits),
     # so several console processes share one count; unset: in the console's memory.
     rate_limit_redis_url: str = field(
-        default_factory=lambda: os.environ.get("LES_RATE_LIMIT_REDIS_URL", "").strip())
+        default_factory=lambda: settings.value("LES_RATE_LIMIT_REDIS_URL"))
     # How stale the search index may be before a page refreshes it from the events.
     sync_interval_seconds: float = field(
-        default_factory=lambda: float(os.environ.get("LES_CONSOLE_SYNC_SECONDS", "2")))
+        default_factory=lambda: float(settings.value("LES_CONSOLE_SYNC_SECONDS")))
     low_confidence_default: float = 0.5
     # Where the admins' "export training data" button writes (data/nlu/reviewed.yml, tests/...):
     # the repository the console runs from, unless a deployment or a test points elsewhere.
-    export_root: Path = field(default_factory=lambda: Path(os.environ.get("LES_TRAINING_EXPORT_ROOT", "")
+    export_root: Path = field(default_factory=lambda: Path(settings.value("LES_TRAINING_EXPORT_ROOT")
                                                             or paths.ROOT))

@@ -8,17 +8,17 @@ LES_CONSOLE_SECURE_COOKIES=1).
 from __future__ import annotations
 
 import argparse
-import os
 
 import uvicorn
 
+from bot.common import settings
 from bot.review.app import create_app
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "5080")))
+    parser.add_argument("--host", default=settings.value("CONSOLE_HOST"))
+    parser.add_argument("--port", type=int, default=int(settings.value("CONSOLE_PORT")))
     args = parser.parse_args(argv)
     # One worker: the index refresh lock lives in this process (and the failed-login counts,
     # unless LES_RATE_LIMIT_REDIS_URL puts them in Redis).

@@ -21,7 +21,6 @@ messages as ``bot.server.rasa_patches.tracker_cache`` describes.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.common import settings
 from bot.common.store_url import DB_URL_ENV, database_url
 from bot.server.rasa_patches.tracker_cache import CachedSQLTrackerStore
 
@@ -41,7 +41,7 @@ class EnvSQLTrackerStore(CachedSQLTrackerStore):
 
     def __init__(self, domain: Any = None, host: str | None = None, db: str = "build/conversations.db",
                  event_broker: Any = None, dialect: str = "sqlite", **kwargs: Any) -> None:
-        if dialect != "sqlite" and not os.environ.get(DB_URL_ENV, "").strip():
+        if dialect != "sqlite" and not settings.is_set(DB_URL_ENV):
             # Rasa's own keys (dialect, url, port, username, ...), as deploy/endpoints.yml has them
             super().__init__(domain=domain, dialect=dialect, host=host, db=db,
                              event_broker=event_broker, **kwargs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.common import settings
 from bot.common.rate_limit import RateLimit
 from bot.knowledge.messages import message as bot_message
 from bot.safety.early_reply import current_agent, guarded_turn, record_sent
@@ -98,7 +98,7 @@ class WidgetSocketInput(InputChannel):
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             max_message_chars=int(credentials.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS),
-            origins=allowed_origins(os.environ.get(ORIGINS_ENV)),
+            origins=allowed_origins(settings.value(ORIGINS_ENV)),
             max_messages_per_minute=int(credentials.get("max_messages_per_minute",
                                                         DEFAULT_MAX_MESSAGES_PER_MINUTE)),
         )

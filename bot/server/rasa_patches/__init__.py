@@ -15,11 +15,11 @@ import importlib
 import importlib.metadata
 import inspect
 import logging
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.common import settings
 from bot.server.rasa_patches.registry import PATCHES, RESILIENCE, SIGNATURES, VERSIONS, Patch
 
 logger = logging.getLogger(__name__)
@@ -97,9 +97,9 @@ def mismatches(patch: Patch, version_of: Callable[[str], str | None] = installed
     return found
 
 
-def switched_off(environ: Mapping[str, str] = os.environ) -> set[str]:
+def switched_off(environ: Mapping[str, str] | None = None) -> set[str]:
     """The unit names in LES_PATCHES_OFF; ValueError for a name that is no unit (a typo)."""
-    names = {name.strip() for name in environ.get(OFF_ENV, "").split(",") if name.strip()}
+    names = {name.strip() for name in settings.value(OFF_ENV, environ).split(",") if name.strip()}
     unknown = names - {patch.name for patch in PATCHES}
     if unknown:
         raise ValueError(f"{OFF_ENV} names no such patch: {', '.join(sorted(unknown))} "

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -24,11 +24,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import func
 
+from bot.common import settings
 from bot.server import store_guard
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SIZE = 256
+DEFAULT_SIZE = int(settings.SETTINGS["LES_TRACKER_CACHE"].default)
 _MARK = "_les_stored"
 _active = False
 
@@ -49,11 +50,9 @@ class StoredMark:
     last_id: int | None  # id of the newest row of this conversation, as written or read
 
 
-def cache_size(environ: Any = os.environ) -> int:
+def cache_size(environ: Mapping[str, str] | None = None) -> int:
     """How many conversations to keep (``LES_TRACKER_CACHE``), refusing nonsense clearly."""
-    raw = environ.get("LES_TRACKER_CACHE", "").strip()
-    if not raw:
-        return DEFAULT_SIZE
+    raw = settings.value("LES_TRACKER_CACHE", environ)
     try:
         size = int(raw)
     except ValueError:
