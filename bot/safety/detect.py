@@ -105,7 +105,8 @@ class _Context:
         for i, clause_start, reaches_on in self.near_now:
             if i > index and clause_start <= index and i - index <= _NEAR:
                 return True
-            if i < index and (index - i <= (_NEAR if reaches_on else 2) or reaches_on) \
+            # "now" reaches any later mention; "still" only one or two words on
+            if i < index and (reaches_on or index - i <= 2) \
                     and not any(i < p < index for p in self.past_at):
                 return True
         return False
