@@ -16,4 +16,7 @@ ARTICLE_FILE = DATA / "article" / "article.yml"
 CONCEPTS_FILE = DATA / "lexicon" / "concepts.yml"
 RED_FLAGS_FILE = ROOT / "bot" / "safety" / "red_flags.yml"
 BUILD = ROOT / "build"
+# The safety rounds (tests/eval/rounds/FORMAT.md): test sets, and once their first run is
+# recorded, training data for the learned emergency detector.
+ROUNDS = ROOT / "tests" / "eval" / "rounds"
 SPACY_PIPELINE_DIR = BUILD / "spacy" / "les_en"

@@ -8,4 +8,4 @@ rounds); never run by pytest.
 from bot import paths
 
 DATA = paths.ROOT / "tests" / "eval"
-ROUNDS = DATA / "rounds"
+ROUNDS = paths.ROUNDS

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
 from bot.language.questions import is_question
-from bot.safety.rules import SafetyRules, forget_matches, load_rules, negated_at
+from bot.safety.emergency_model import assess
+from bot.safety.rules import Learned, SafetyRules, forget_matches, load_rules, negated_at
 
 _PEOPLE = {
     "i", "im", "i'm", "me", "my", "mine", "myself", "we", "us", "our", "he", "him", "his",
@@ -35,8 +36,6 @@ _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause",
 _FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 # "not sure if he's breathing" is not a hypothetical.
 _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}
-# Words that make a classifier-only emergency implausible ("all fine now", "no pain").
-_NOT_NOW_WORDS = {"not", "no", "never", "normal", "fine", "without", "okay", "ok"}
 # "sorry if this is silly, ...": an apology, not a condition.
 _POLITE_IF = {"sorry", "apologies", "apologise", "apologize", "forgive", "excuse", "pardon"}
 # A red flag whose own words start with a negation ("not waking up") is not negated by it.
@@ -164,29 +163,6 @@ def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
             or is_general_question(sentence))
 
 
-def classifier_emergency_plausible(doc: Doc) -> bool:
-    """May the intent classifier alone (no red-flag words found) raise an emergency?
-
-    Not when the message negates something, reads as hypothetical, past or general, or
-    says things are normal: the classifier learns emergency vocabulary ("IVIg",
-    "throat") and would otherwise alarm on "my throat isn't swelling, is that normal?".
-    """
-    rules = load_rules()
-    # lower_ as well as norm_: the normal form is stemmed ("fine" -> "fin")
-    if any(t.lower_ in _NOT_NOW_WORDS or t.norm_ in _NOT_NOW_WORDS for t in doc):
-        return False
-    # "the video call kept choking", "poison ivy": the alarming word is explained away
-    if any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents):
-        return False
-    try:
-        if (rules.about.positions(doc) or rules.hypothetical.positions(doc)
-                or rules.past.positions(doc) or rules.resolved.positions(doc)):
-            return False
-    finally:
-        forget_matches(doc)
-    return not any(is_general_question(sentence) for sentence in doc.sents)
-
-
 def find_red_flags(doc: Doc) -> RedFlagFinding:
     """Sort the message's red flags into reported, negated and generic."""
     try:
@@ -199,6 +175,7 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
     rules = load_rules()
     context = _message_context(doc, rules)
     finding = RedFlagFinding()
+    said_now = False  # a reported mention with "now", "right now", "still" beside it
     for ent in doc.ents:
         if ent.label_ != RED_FLAG_LABEL:
             continue
@@ -208,6 +185,7 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             finding.add(finding.generic, ent.ent_id_)
         else:
             finding.add(finding.reported, ent.ent_id_)
+            said_now = said_now or context.present_at(ent.start)
     for sentence in doc.sents:
         for rule in rules.together:
             where = rule.match(doc, sentence.start, sentence.end)
@@ -217,12 +195,47 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
                 else finding.reported
             finding.add(bucket, rule.category)
     _acute_onset(doc, rules, context, finding)
+    explained = any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents)
+    _weigh_with_model(doc.text, rules.learned, finding, said_now=said_now, explained=explained)
+    # Numbers past a limit need no second opinion: "spo2 84%" is an emergency in any wording.
     for vital in rules.vital_signs:
         if vital.alarming(doc.text):
             finding.add(finding.reported, vital.category)
     if rules.pill_count is not None and rules.pill_count.alarming(doc.text) and not context.past:
         finding.add(finding.reported, rules.pill_count.category)
     return finding
+
+
+def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
+                      said_now: bool, explained: bool) -> None:
+    """The learned detector confirms or overrules the lexicon's phrases, and catches what
+    they missed.
+
+    A phrase the model finds implausible as an emergency ("a stroke of luck") becomes a
+    generic mention, unless the writer put "now" beside it. With no phrase, the model alone
+    reports at its own, higher threshold, but not when the lexicon explains the alarming
+    word ("the video kept choking"). On top of the lexicon's categories the model adds only
+    the ones it is sure of ("his right side is floppy": stroke, so "note the time"), never
+    self-harm: 988 on an emergency that is not self-harm is itself an error.
+    """
+    assessment = assess(text)
+    if finding.reported:
+        if assessment.probability < learned.confirm and not said_now:
+            for category in finding.reported:
+                finding.add(finding.generic, category)
+            finding.reported.clear()
+            return
+        for category, score in assessment.scores:
+            if score >= learned.added and category not in _self_harm_ids():
+                finding.add(finding.reported, category)
+        return
+    if assessment.probability < learned.alone or explained:
+        return
+    for category, score in assessment.scores:
+        if score >= (learned.self_harm if category in _self_harm_ids() else learned.category):
+            finding.add(finding.reported, category)
+    if not finding.reported:
+        finding.add(finding.reported, assessment.scores[0][0])
 
 
 def _acute_onset(doc: Doc, rules: SafetyRules, context: _Context, finding: RedFlagFinding) -> None:

@@ -1,12 +1,12 @@
 """Rasa NLU component that makes a reported red flag the message's intent.
 
 It runs after the intent classifiers (and the FallbackClassifier), so its word
-is final: a reported red flag becomes intent ``emergency`` (or
+is final: a reported red flag (the lexicon confirmed by the learned detector, or the
+learned detector alone, bot/safety/detect.py) becomes intent ``emergency`` (or
 ``emergency_self_harm``), which a rule answers with the 911 response straight
-from the domain, without the action server. A red flag that is only negated or
-only asked about in general overrules a classifier that guessed "emergency".
-The classifier may still catch an emergency the lexicon does not know, when no
-red-flag words are in the message at all and nothing in it is negated.
+from the domain, without the action server. An intent classifier's "emergency"
+guess without such a finding is replaced by its next guess: the learned detector,
+trained on far more emergencies, has already weighed the message.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language.drug_names import drug_names
 from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
-from bot.safety.detect import classifier_emergency_plausible, find_red_flags
+from bot.safety import emergency_model
+from bot.safety.detect import find_red_flags
 from bot.safety.flags import (
     EMERGENCY,
     EMERGENCY_INTENTS,
@@ -41,18 +42,14 @@ __all__ = ["EMERGENCY", "EMERGENCY_INTENTS", "EMERGENCY_SELF_HARM", "RED_FLAGS_K
 class RedFlagClassifier(UntrainedComponent):
     """Overrides the intent for messages that report an emergency."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        # Below this, a classifier-only "emergency" (no red-flag words) is not trusted.
-        return {"classifier_threshold": 0.7}
-
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
-        self._threshold = float(config["classifier_threshold"])
-        # Load the lexicon, the rules and the medicine names now: the first emergency message
-        # after a start must not wait for them (its reply is due within about a second).
+        # Load the lexicon, the rules, the learned detector and the medicine names now: the
+        # first emergency message after a start must not wait for them, and a missing
+        # detector stops the start instead of silently lowering recall.
         load_lexicon()
         load_rules()
+        emergency_model.load()
         drug_names()
         first_message_kind([])
 
@@ -76,12 +73,7 @@ class RedFlagClassifier(UntrainedComponent):
         if finding.reported:
             name = EMERGENCY_SELF_HARM if finding.self_harm else EMERGENCY
             set_intent(message, name)
-        elif intent.get("name") in EMERGENCY_INTENTS and (
-            finding.any_mentioned
-            or (intent.get("confidence") or 0.0) < self._threshold
-            or _has_negated_entity(doc)
-            or not classifier_emergency_plausible(doc)
-        ):
+        elif intent.get("name") in EMERGENCY_INTENTS:
             replacement = _best_non_emergency(ranking)
             if replacement is not None:
                 set_intent(message, replacement["name"], replacement["confidence"])
@@ -97,11 +89,6 @@ def _add_kind_entity(message: Message, kind: str) -> None:
     entities.append({"entity": EMERGENCY_KIND, "value": kind, "start": 0, "end": 0,
                      "confidence_entity": 1.0, "extractor": "RedFlagClassifier"})
     message.set(ENTITIES, entities, add_to_output=True)
-
-
-def _has_negated_entity(doc: Any) -> bool:
-    """The message says something is fine ("i can breathe fine"): no emergency on a guess."""
-    return any(ent._.negex for ent in doc.ents)
 
 
 def _best_non_emergency(ranking: list[dict[str, Any]]) -> dict[str, Any] | None:

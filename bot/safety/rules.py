@@ -195,6 +195,17 @@ class PillCount:
 
 
 @dataclass(frozen=True)
+class Learned:
+    """The learned detector's operating point (red_flags.yml, ``learned``)."""
+
+    confirm: float
+    alone: float
+    category: float
+    self_harm: float
+    added: float
+
+
+@dataclass(frozen=True)
 class SafetyRules:
     together: tuple[Together, ...]
     onset_category: str
@@ -209,6 +220,7 @@ class SafetyRules:
     present: PhraseSet
     present_near: PhraseSet
     not_now: PhraseSet
+    learned: Learned
 
 
 def _vital(body: dict) -> VitalSign:
@@ -257,4 +269,5 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         present=PhraseSet.of(list(context.get("present") or ())),
         present_near=PhraseSet.of(list(context.get("present_near") or ())),
         not_now=PhraseSet.of(list(context.get("not_now") or ())),
+        learned=Learned(**{k: float(v) for k, v in (data.get("learned") or {}).items()}),
     )

@@ -48,7 +48,10 @@ def test_self_harm_is_flagged(nlp):
     "her face is getting all swollen",
 ])
 def test_swelling_described_loosely(nlp, text):
-    assert find_red_flags(nlp(text)).reported == ["allergic_swelling"]
+    # the learned detector may add poisoning after a new pill (Poison Help also answers
+    # medicine reactions), never self-harm
+    reported = find_red_flags(nlp(text)).reported
+    assert reported[0] == "allergic_swelling" and "self_harm" not in reported
 
 
 def test_swelling_elsewhere_is_not_a_red_flag(nlp):

@@ -1,0 +1,166 @@
+"""A learned emergency detector: word and character n-grams, logistic regression.
+
+The lexicon knows the phrasings someone here wrote down; this model learns from many
+authors' messages (the NLU data and every safety round whose first run is recorded, so a
+sealed round is never trained on) and catches emergencies worded in ways no phrase
+covers. bot/safety/detect.py combines the two; red_flags.yml's ``learned`` section holds
+the operating point and docs/safety/learned-detector.md how it was chosen.
+
+    python -m bot.safety.emergency_model     # train, write build/safety/emergency_model.joblib
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from bot import paths
+
+MODEL_FILE = paths.BUILD / "safety" / "emergency_model.joblib"
+NLU_DIR = paths.DATA / "nlu"
+EMERGENCY_INTENTS = {"emergency": (), "emergency_self_harm": ("self_harm",)}
+# The rounds' topic names (tests/eval/rounds/FORMAT.md) -> red_flags.yml category ids.
+_TOPIC_CATEGORY = {"collapse": "fainting", "allergic": "allergic_swelling"}
+# "[weak legs](symptom)" and "[x]{...}" annotations in Rasa's NLU examples -> "weak legs".
+_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+class ModelMissing(RuntimeError):
+    """The trained detector is not on disk (or was trained by another scikit-learn)."""
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    emergency: bool
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The model's view of one message."""
+
+    probability: float
+    scores: tuple[tuple[str, float], ...]  # each red-flag category's score, highest first
+
+
+def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
+    """Every NLU training example; the emergency intents' are the positives."""
+    found = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or ():
+            intent = block.get("intent")
+            if not intent:
+                continue
+            for line in str(block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    found.append(Example(_ANNOTATION.sub(r"\1", line[2:]), intent in EMERGENCY_INTENTS,
+                                         EMERGENCY_INTENTS.get(intent, ())))
+    return found
+
+
+def recorded_rounds(rounds_dir: Path = paths.ROUNDS) -> list[Path]:
+    """The safety rounds whose first run is recorded: a round still sealed is never learnt from."""
+    record = yaml.safe_load((rounds_dir / "first_runs.yml").read_text()) or {}
+    names = {str(run["set"]) for run in record.get("rounds") or ()}
+    return [rounds_dir / name for name in sorted(names) if (rounds_dir / name).exists()]
+
+
+def round_examples(rounds: list[Path]) -> list[Example]:
+    found = []
+    for path in rounds:
+        for item in (yaml.safe_load(path.read_text()) or {}).get("items") or ():
+            emergency = str(item["kind"]).startswith("emergency")
+            categories: tuple[str, ...] = ()
+            if emergency:
+                topic = str(item.get("topic") or "")
+                categories = (_TOPIC_CATEGORY.get(topic, topic),) if topic else ()
+                if item.get("self_harm") and "self_harm" not in categories:
+                    categories += ("self_harm",)
+            found.append(Example(str(item["text"]), emergency, categories))
+    return found
+
+
+def _features() -> FeatureUnion:
+    # Character n-grams within words carry typos and run-together words; word pairs carry
+    # "isnt breathing" against "breathing fine".
+    return FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                                  max_features=200_000)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                  token_pattern=r"[a-z0-9']+")),
+    ])
+
+
+def fit(examples: list[Example]) -> dict[str, Any]:
+    """Train the emergency/not model and, on the emergencies, the category model."""
+    features = _features()
+    matrix = features.fit_transform([e.text for e in examples])
+    emergency = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    emergency.fit(matrix, [int(e.emergency) for e in examples])
+    rows = [i for i, e in enumerate(examples) if e.emergency and e.categories]
+    labels = MultiLabelBinarizer()
+    targets = labels.fit_transform([examples[i].categories for i in rows])
+    categories = OneVsRestClassifier(LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000))
+    categories.fit(matrix[rows], targets)
+    return {"features": features, "emergency": emergency, "categories": categories,
+            "labels": list(labels.classes_), "sklearn": sklearn.__version__,
+            "examples": len(examples), "emergencies": sum(e.emergency for e in examples)}
+
+
+def build(out: Path = MODEL_FILE) -> dict[str, Any]:
+    rounds = recorded_rounds()
+    examples = nlu_examples() + round_examples(rounds)
+    emergencies = sum(e.emergency for e in examples)
+    print(f"training the emergency detector on {len(examples)} messages ({emergencies} emergencies; "
+          f"NLU data and {len(rounds)} recorded rounds)...", flush=True)
+    started = time.monotonic()
+    model = fit(examples)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, out)
+    print(f"wrote {out} in {time.monotonic() - started:.0f} s", flush=True)
+    return model
+
+
+@lru_cache(maxsize=1)
+def load(path: Path = MODEL_FILE) -> dict[str, Any]:
+    """The trained model, read once per process; a clear error if it is missing or stale."""
+    if not path.exists():
+        raise ModelMissing(f"{path} is missing: build it with `make pipeline` "
+                           "(python -m bot.safety.emergency_model)")
+    model = joblib.load(path)
+    if model.get("sklearn") != sklearn.__version__:
+        raise ModelMissing(f"{path} was trained with scikit-learn {model.get('sklearn')}, this is "
+                           f"{sklearn.__version__}: rebuild it with `make pipeline`")
+    return model
+
+
+def assess(text: str) -> Assessment:
+    """How likely ``text`` reports an emergency, and of which kind."""
+    model = load()
+    matrix = model["features"].transform([text])
+    probability = float(model["emergency"].predict_proba(matrix)[0, 1])
+    scores = model["categories"].predict_proba(matrix)[0]
+    pairs = zip(model["labels"], scores, strict=True)
+    ranked = sorted(((str(label), float(score)) for label, score in pairs), key=lambda pair: -pair[1])
+    return Assessment(probability, tuple(ranked))
+
+
+if __name__ == "__main__":
+    build()
+    sys.exit(0)

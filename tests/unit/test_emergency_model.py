@@ -1,0 +1,97 @@
+"""The learned emergency detector (bot/safety/emergency_model.py) and how detect.py weighs it
+against the lexicon (phrasings written here, not taken from the evaluation rounds)."""
+
+from pathlib import Path
+
+import joblib
+import pytest
+
+from bot.language import pipeline
+from bot.safety import emergency_model
+from bot.safety.detect import find_red_flags
+from bot.safety.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline.load()
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_a_round_without_a_recorded_first_run_is_never_learnt_from(tmp_path: Path) -> None:
+    _write(tmp_path / "first_runs.yml", "rounds:\n  - set: round1.yml\n  - set: round1.yml\n")
+    _write(tmp_path / "round1.yml", "items: []\n")
+    _write(tmp_path / "round2.yml", "items: []\n")  # sealed: written, not yet run
+    assert emergency_model.recorded_rounds(tmp_path) == [tmp_path / "round1.yml"]
+
+
+def test_round_items_become_examples_with_their_categories(tmp_path: Path) -> None:
+    path = _write(tmp_path / "round1.yml", """items:
+- {text: "he swallowed drain cleaner on purpose", kind: emergency, topic: poisoning, self_harm: true}
+- {text: "she fell and is not waking", kind: emergency_midform, topic: collapse}
+- {text: "if he ever chokes what do we do", kind: context, topic: choking}
+- {text: "what is LES", kind: les_question, sections: [Introduction]}
+""")
+    examples = emergency_model.round_examples([path])
+    assert [(e.emergency, e.categories) for e in examples] == [
+        (True, ("poisoning", "self_harm")), (True, ("fainting",)), (False, ()), (False, ())]
+
+
+def test_nlu_examples_lose_their_entity_annotations(tmp_path: Path) -> None:
+    _write(tmp_path / "x.yml", """nlu:
+- intent: emergency_self_harm
+  examples: |
+    - i want to [hurt myself](act)
+- intent: ask_symptoms
+  examples: |
+    - are [weak legs]{"entity": "symptom"} a sign
+""")
+    examples = emergency_model.nlu_examples(tmp_path)
+    assert [(e.text, e.emergency, e.categories) for e in examples] == [
+        ("i want to hurt myself", True, ("self_harm",)), ("are weak legs a sign", False, ())]
+
+
+def test_a_missing_or_stale_model_stops_with_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(emergency_model.ModelMissing, match="make pipeline"):
+        emergency_model.load.__wrapped__(tmp_path / "absent.joblib")
+    stale = tmp_path / "stale.joblib"
+    joblib.dump({"sklearn": "0.0"}, stale)
+    with pytest.raises(emergency_model.ModelMissing, match=r"scikit-learn 0\.0"):
+        emergency_model.load.__wrapped__(stale)
+
+
+@pytest.mark.parametrize("text", [
+    "my grandson went grey and floppy in the bath and hes not crying",
+    "mum keeps saying goodbye to everyone and gave away her cat, she has the bottle of pills",
+    "wife fell off the ladder, cant feel her legs and theres blood coming from her ear",
+])
+def test_the_model_scores_emergencies_high(text: str) -> None:
+    assert emergency_model.assess(text).probability >= load_rules().learned.alone
+
+
+@pytest.mark.parametrize("text", [
+    "what is lambert eaton syndrome",
+    "my name is Ann Lee, 07700 900123, born 12/05/1958, when is my next appointment",
+    "i get tired walking up the hill by the end of the week",
+    "how much ibuprofen can i take for a headache",
+])
+def test_the_model_scores_ordinary_messages_low(text: str) -> None:
+    assert emergency_model.assess(text).probability < load_rules().learned.confirm
+
+
+@pytest.mark.parametrize("text", [
+    "the plot twist in that film took my breath away",
+    "finishing my tax return was a stroke of genius",
+    "this traffic is killing me",
+])
+def test_an_idiom_with_an_emergency_word_is_not_reported(nlp, text: str) -> None:
+    assert not find_red_flags(nlp(text)).reported
+
+
+def test_the_model_adds_the_kind_the_lexicon_missed(nlp) -> None:
+    finding = find_red_flags(nlp("grandpa's words are all jumbled since lunch and his left hand wont grip"))
+    assert "stroke" in finding.reported
