@@ -1,5 +1,7 @@
 """`make screenshot`: pictures of the widget's demo page with a real conversation.
 
+    python -m screenshot [--console]
+
 Starts its own action server and Rasa server on free ports (so it runs beside
 `make run` or the tests), opens the demo page in Debian's chromium, talks to the
 bot, and writes PNGs to build/screenshots/ (git-ignored):
@@ -25,10 +27,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot import paths
 from bot.ops.train import train
-from tests.browser import chromium
-from tests.browser.widget import Widget
-from tests.support import servers
+from tests.support import chromium, servers
 from tests.support.review import PASSWORDS, cli, csrf_token, login, start_console
+from tests.support.widget import Widget
 
 OUT = paths.BUILD / "screenshots"
 
