@@ -117,7 +117,7 @@ test:
 	   echo "== make $$stage"; $(MAKE) --no-print-directory $$stage; done
 
 lint: install
-	$(VENV)/bin/ruff check bot actions tests bench eval
+	$(VENV)/bin/ruff check bot actions tests bench eval screenshot
 
 # Does each Rasa patch fit the installed Rasa, rasa-sdk and engineio (docs/rasa-patches.md)?
 patches: install
@@ -144,7 +144,7 @@ browser: train widget chromium
 	$(PY) -m pytest -q tests/browser
 
 screenshot: train widget chromium
-	$(PY) -m tests.browser.screenshot
+	$(PY) -m screenshot
 
 # --- scale, faults, speed ------------------------------------------------------------
 # HAProxy, and the PostgreSQL and Redis servers the scale tests run privately, from

@@ -10,7 +10,6 @@ details to reports/eval.json. Exit code 0 unless the server could not be reached
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import uuid
 from collections import defaultdict
@@ -20,7 +19,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from eval import DATA
+from eval import DATA, report
 from tests.support import checks
 
 DEFAULT_SET = DATA / "eval_set.yml"
@@ -107,20 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         results.append({"text": item["text"], "category": item["category"],
                         "problems": problems, "replies": replies})
     print_failures(results, lambda r: f"[{r['category']}] {r['text']!r}")
-    print("\ncategory                 passed")
-    for category, oks in sorted(per_category.items()):
-        print(f"{category:24} {sum(oks):3}/{len(oks):<3} {100 * sum(oks) / len(oks):5.1f}%")
+    lines = [f"\n{'category':24} passed"]
+    lines += [report.passed_line(category, sum(oks), len(oks), 24)
+              for category, oks in sorted(per_category.items())]
     total = [ok for oks in per_category.values() for ok in oks]
     emergency = per_category.get("emergency", [])
     negated = per_category.get("negated_emergency", [])
-    print(f"{'overall':24} {sum(total):3}/{len(total):<3} {100 * sum(total) / len(total):5.1f}%")
+    lines.append(report.passed_line("overall", sum(total), len(total), 24))
     if emergency:
-        print(f"emergency recall         {100 * sum(emergency) / len(emergency):5.1f}%")
+        lines.append(f"emergency recall         {100 * sum(emergency) / len(emergency):5.1f}%")
     if negated:
-        print(f"negation correctness     {100 * sum(negated) / len(negated):5.1f}%")
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(json.dumps(results, indent=1))
-    return 0
+        lines.append(f"negation correctness     {100 * sum(negated) / len(negated):5.1f}%")
+    return report.print_and_write(lines, args.report, results)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ with the bot's replies, and writes the details to the report file.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import uuid
@@ -22,7 +21,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from eval import ROUNDS, run_eval
+from eval import ROUNDS, report, run_eval
 from tests.support import checks
 
 ROUNDS_DIR = ROUNDS
@@ -129,10 +128,9 @@ def summarise(results: list[dict]) -> list[str]:
         if r["kind"] in EMERGENCY_KINDS:
             per_topic[r.get("topic") or "?"].append(ok)
     lines = [f"{'kind':22} passed"]
-    for kind, oks in sorted(per_kind.items()):
-        lines.append(f"{kind:22} {sum(oks):3}/{len(oks):<3} {100 * sum(oks) / len(oks):5.1f}%")
+    lines += [report.passed_line(kind, sum(oks), len(oks), 22) for kind, oks in sorted(per_kind.items())]
     total = [ok for oks in per_kind.values() for ok in oks]
-    lines.append(f"{'overall':22} {sum(total):3}/{len(total):<3} {100 * sum(total) / len(total):5.1f}%")
+    lines.append(report.passed_line("overall", sum(total), len(total), 22))
     if per_topic:
         lines.append(f"\n{'emergency topic':22} passed")
         for topic, oks in sorted(per_topic.items()):
@@ -181,12 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [{**item, "problems": failures_for(item, replies), "replies": replies}
                for item, replies in zip(items, answers, strict=True)]
     run_eval.print_failures(results, lambda r: f"[{r['kind']}/{r.get('topic', '-')}] {r['text'][:200]!r}")
-    print()
-    print("\n".join(summarise(results)))
-    report = args.report or Path("reports") / f"{args.set.stem}.json"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(results, indent=1))
-    return 0
+    return report.print_and_write(["", *summarise(results)],
+                                  args.report or Path("reports") / f"{args.set.stem}.json", results)
 
 
 if __name__ == "__main__":

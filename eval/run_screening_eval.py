@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -21,7 +20,7 @@ import yaml
 
 from bot.ops.train import model_path
 from bot.screening.extract import answers_from_message
-from eval import DATA
+from eval import DATA, report
 
 DEFAULT_SET = DATA / "screening_set.yml"
 
@@ -82,16 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     for failure in result["failures"]:
         print(f"MISS {failure['text']!r}")
         print(f"      expected {failure['expected']}\n      got      {failure['predicted']}")
-    print(f"\n{'slot':28} right/asked")
-    for slot, (ok, n) in result["per_slot"].items():
-        print(f"{slot:28} {ok:3}/{n:<3} {100 * ok / n:5.1f}%")
-    print(f"screening slot precision   {100 * result['precision']:5.1f}%")
-    print(f"screening slot recall      {100 * result['recall']:5.1f}%")
-    print(f"screening slot F1          {100 * result['f1']:5.1f}%")
-    print(f"messages fully right       {result['exact']}/{result['messages']}")
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(json.dumps(result, indent=1))
-    return 0
+    lines = [f"\n{'slot':28} right/asked"]
+    lines += [report.passed_line(slot, ok, n, 28) for slot, (ok, n) in result["per_slot"].items()]
+    lines += [f"screening slot precision   {100 * result['precision']:5.1f}%",
+              f"screening slot recall      {100 * result['recall']:5.1f}%",
+              f"screening slot F1          {100 * result['f1']:5.1f}%",
+              f"messages fully right       {result['exact']}/{result['messages']}"]
+    return report.print_and_write(lines, args.report, result)
 
 
 if __name__ == "__main__":

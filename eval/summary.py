@@ -29,32 +29,32 @@ def _commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
-def held_out_rows(reports: Path, names: list[str]) -> list[str]:
-    rows = ["| set | all behaviours | emergency recall | negation correctness (no 911) |",
-            "|---|---|---|---|"]
+def _passed_table(reports: Path, names: list[str], header: list[str], key: str,
+                  groups: list[tuple[str, ...]]) -> list[str]:
+    """A Markdown table with a row per named set whose JSON report is in ``reports``: how many of
+    its results passed, then how many of those whose ``key`` is in each of ``groups``."""
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in names:
         results = _results(reports / name.replace(".yml", ".json"))
         if not results:
             continue
-        ok = [not r["problems"] for r in results]
-        emergency = [not r["problems"] for r in results if r["category"] == "emergency"]
-        negated = [not r["problems"] for r in results if r["category"] == "negated_emergency"]
-        rows.append(f"| `{name}` | {_share(ok)} | {_share(emergency)} | {_share(negated)} |")
+        passed = [(r[key], not r["problems"]) for r in results]
+        shares = [_share([ok for _, ok in passed]),
+                  *(_share([ok for value, ok in passed if value in group]) for group in groups)]
+        rows.append("| " + " | ".join([f"`{name}`", *shares]) + " |")
     return rows
+
+
+def held_out_rows(reports: Path, names: list[str]) -> list[str]:
+    return _passed_table(reports, names,
+                         ["set", "all behaviours", "emergency recall", "negation correctness (no 911)"],
+                         "category", [("emergency",), ("negated_emergency",)])
 
 
 def round_rows(reports: Path, names: list[str]) -> list[str]:
-    rows = ["| round | all | emergency (incl. in the symptom check) | context (no 911) |",
-            "|---|---|---|---|"]
-    for name in names:
-        results = _results(reports / name.replace(".yml", ".json"))
-        if not results:
-            continue
-        ok = [not r["problems"] for r in results]
-        emergency = [not r["problems"] for r in results if r["kind"] in ("emergency", "emergency_midform")]
-        context = [not r["problems"] for r in results if r["kind"] == "context"]
-        rows.append(f"| `{name}` | {_share(ok)} | {_share(emergency)} | {_share(context)} |")
-    return rows
+    return _passed_table(reports, names,
+                         ["round", "all", "emergency (incl. in the symptom check)", "context (no 911)"],
+                         "kind", [("emergency", "emergency_midform"), ("context",)])
 
 
 def write(reports: Path, held_out: list[str], rounds: list[str], first_runs: str) -> Path:

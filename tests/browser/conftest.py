@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.browser import chromium
-from tests.browser.widget import Widget
+from tests.support import chromium
+from tests.support.widget import Widget
 
 
 # Package scope: Playwright's sync API keeps an event loop running on the main thread

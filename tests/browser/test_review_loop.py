@@ -22,11 +22,10 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page
 
 from bot.ops.train import train
 from tests.support import checks, servers
-from tests.support.review import PASSWORDS, cli, project_copy, start_console
+from tests.support.review import PASSWORDS, browser_login, cli, project_copy, start_console
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))
@@ -76,18 +75,6 @@ def loop(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             process.stop()
 
 
-def _login(browser: Browser, url: str, role: str) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", role)
-    page.fill("input[name=password]", PASSWORDS[role])
-    page.click("button:has-text('Log in')")
-    page.wait_for_selector("h1:has-text('Conversations')")
-    return page
-
-
 def test_a_correction_made_in_the_browser_teaches_the_retrained_bot(loop, browser):
     sender = f"loop-{RUN}"
     _say(loop["bot"], sender, "hello")
@@ -96,7 +83,7 @@ def test_a_correction_made_in_the_browser_teaches_the_retrained_bot(loop, browse
     assert before["parse_data"]["intent"]["name"] != TARGET, "the bot already understands it: pick another"
 
     # A reviewer finds the conversation and corrects the turn.
-    reviewer = _login(browser, loop["console"], "reviewer")
+    reviewer = browser_login(browser, loop["console"], "reviewer")
     reviewer.goto(f"{loop['console']}/?q=bloodwash")
     reviewer.click("table.conversations tbody tr >> nth=0 >> td >> nth=0 >> a")
     turn = reviewer.locator("article.msg.user", has_text="bloodwash")
@@ -111,7 +98,7 @@ def test_a_correction_made_in_the_browser_teaches_the_retrained_bot(loop, browse
     reviewer.context.close()
 
     # An admin accepts it on the Improve page and exports.
-    admin = _login(browser, loop["console"], "admin")
+    admin = browser_login(browser, loop["console"], "admin")
     admin.goto(f"{loop['console']}/improve")
     row = admin.locator("tr[data-correction]", has_text="bloodwash")
     assert "reviewer" in row.inner_text() and TARGET in row.inner_text()

@@ -13,8 +13,8 @@ import time
 from playwright.sync_api import Browser, expect
 
 from bot.server.channels.session_ids import conversation_id
-from tests.browser.widget import Widget
 from tests.support.checks import greeting_buttons, is_disclaimer, is_emergency
+from tests.support.widget import Widget
 
 GREETING_BUTTONS = greeting_buttons()
 SHADOW = "document.querySelector('[data-les-widget]').shadowRoot"

@@ -20,9 +20,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.widget import Widget
 from tests.support import servers
 from tests.support.checks import greeting_buttons, is_disclaimer
+from tests.support.widget import Widget
 
 EMBED_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another clinic</title></head>

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.console_pages import OLD_TS, SENDERS, listed
-from tests.support.review import CHROMIUM, CHROMIUM_ARGS, PASSWORDS
+from tests.support.review import PASSWORDS
 
 
 def test_the_store_holds_every_conversation(console):
@@ -95,8 +95,10 @@ def test_browser_login_filter_emergencies_and_open_transcript(console):
     """Debian's Chromium driven by Playwright, as a nurse would click through."""
     from playwright.sync_api import sync_playwright
 
+    from tests.support import chromium
+
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             page = browser.new_page()
             page.goto(console["url"] + "/")

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 import sqlalchemy as sa
@@ -17,6 +17,9 @@ from bot import paths
 from bot.ops import launch
 from tests.support import servers
 from tests.support.servers import BIN, Process, free_port, isolated_env, start
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORDS = {"admin": "correct-horse-battery-9", "reviewer": "quiet-meadow-lantern-4"}
@@ -53,6 +56,19 @@ def login(url: str, username: str, password: str) -> requests.Session:
     return session
 
 
+def browser_login(browser: Browser, url: str, role: str) -> Page:
+    """A page of its own (own cookies), logged in to the console as ``role`` from PASSWORDS."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", PASSWORDS[role])
+    page.click("button:has-text('Log in')")
+    page.wait_for_selector("h1:has-text('Conversations')")
+    return page
+
+
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
@@ -69,10 +85,6 @@ def postgres_database() -> Iterator[str]:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make chromium`), never `playwright install`
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class Store:

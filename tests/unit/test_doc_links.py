@@ -77,7 +77,7 @@ def broken(path: Path) -> list[str]:
 # Files named in code spans that are written by the console's training export (git-ignored).
 EXPORTED = {"data/nlu/reviewed.yml", "tests/test_reviewed_stories.yml", "tests/eval/reviewed_set.yml",
             "tests/eval/reviewed_red_flags.yml"}
-_REPO_PATH = re.compile(r"`((?:bot|actions|tests|bench|data|deploy|docs|widget)/[\w./-]+)`")
+_REPO_PATH = re.compile(r"`((?:bot|actions|tests|bench|eval|screenshot|data|deploy|docs|widget)/[\w./-]+)`")
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(paths.ROOT)))

@@ -1,5 +1,7 @@
 """`make screenshot`: pictures of the widget's demo page with a real conversation.
 
+    python -m screenshot [--console]
+
 Starts its own action server and Rasa server on free ports (so it runs beside
 `make run` or the tests), opens the demo page in Debian's chromium, talks to the
 bot, and writes PNGs to build/screenshots/ (git-ignored):
@@ -21,14 +23,13 @@ import tempfile
 from pathlib import Path
 
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from bot import paths
 from bot.ops.train import train
-from tests.browser import chromium
-from tests.browser.widget import Widget
-from tests.support import servers
-from tests.support.review import PASSWORDS, cli, csrf_token, login, start_console
+from tests.support import chromium, servers
+from tests.support.review import PASSWORDS, browser_login, cli, csrf_token, login, start_console
+from tests.support.widget import Widget
 
 OUT = paths.BUILD / "screenshots"
 
@@ -64,16 +65,6 @@ def phone(browser, demo_url: str) -> Path:
     return path
 
 
-def _console_login(browser: Browser, url: str, role: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", role)
-    page.fill("input[name=password]", PASSWORDS[role])
-    page.click("button:has-text('Log in')")
-    page.wait_for_selector("h1:has-text('Conversations')")
-    return page
-
-
 def console(browser: Browser, workdir: Path, bot_url: str, db: Path) -> list[Path]:
     """Misunderstood turns, two reviewers' corrections (one disagreeing), then the two pages."""
     say = lambda sender, text: requests.post(  # noqa: E731
@@ -100,7 +91,7 @@ def console(browser: Browser, workdir: Path, bot_url: str, db: Path) -> list[Pat
             event = re.findall(r'name="event_id" value="(\d+)"', page)[-1]
             nurse.post(f"{url}/conversations/{ids[sender]}/corrections", timeout=30, data={
                 "csrf_token": csrf_token(page), "event_id": event, "kind": kind, **fields}).raise_for_status()
-        reviewer = _console_login(browser, url, "reviewer")
+        reviewer = browser_login(browser, url, "reviewer")
         reviewer.goto(f"{url}/conversations/{ids['shot-a']}")
         turn = reviewer.locator("article.msg.user", has_text="bloodwash")
         turn.locator("summary").click()
@@ -112,7 +103,7 @@ def console(browser: Browser, workdir: Path, bot_url: str, db: Path) -> list[Pat
         reviewer.screenshot(path=str(shots[0]))
         with reviewer.expect_navigation():
             turn.locator("button:has-text('Propose correction')").click()
-        admin = _console_login(browser, url, "admin")
+        admin = browser_login(browser, url, "admin")
         admin.goto(f"{url}/improve")
         admin.screenshot(path=str(shots[1]), full_page=True)
         return shots

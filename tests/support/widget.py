@@ -26,29 +26,20 @@ _TRANSCRIPT_JS = """() => {
 }"""
 
 
+def _part(selector: str) -> property:
+    """A part of the widget, found by its CSS selector."""
+    return property(lambda self: self.page.locator(selector))
+
+
 @dataclass
 class Widget:
     page: Page
 
-    @property
-    def launcher(self) -> Locator:
-        return self.page.locator(".launcher")
-
-    @property
-    def panel(self) -> Locator:
-        return self.page.locator(".panel")
-
-    @property
-    def input(self) -> Locator:
-        return self.page.locator(".input")
-
-    @property
-    def send_button(self) -> Locator:
-        return self.page.locator(".send")
-
-    @property
-    def banner(self) -> Locator:
-        return self.page.locator(".status .offline")
+    launcher = _part(".launcher")
+    panel = _part(".panel")
+    input = _part(".input")
+    send_button = _part(".send")
+    banner = _part(".status .offline")
 
     def open(self) -> Widget:
         self.launcher.click()
