@@ -19,6 +19,10 @@ from bot.language.requests import asks_for_diagnosis
     ("best treatment for asthma in adults", set(), "condition"),
     ("is there a diet that helps LES", {"les"}, "not_covered"),
     ("how do i bake sourdough bread", set(), "unrelated"),
+    ("tips to lower blood pressure at home", set(), "condition"),
+    ("what does a high ck level on my blood work mean", set(), "condition"),
+    ("is pilates ok for someone with lems", {"les"}, "not_covered"),
+    ("would a tattoo be a problem with lambert eaton", {"les"}, "not_covered"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
@@ -88,6 +92,8 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "can you say for certain it's not lambert-eaton",
     "has my uncle developed LEMS?",
     "stronger after a few squats, that confirms LES?",
+    "71M, hip girdle weakness, absent reflexes, ex-smoker. consistent with LEMS?",
+    "clinic nurse: ptosis, dry mouth, leg fatigue. your read, LES or MG?",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
