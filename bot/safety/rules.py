@@ -131,11 +131,15 @@ class Together:
     ignore_concepts: frozenset[str] = frozenset()
 
     def match(self, doc: Doc, start: int, end: int) -> int | None:
-        """Where the symptom is, when every group is in doc[start:end] and nothing before
-        them in the clause negates it ("I don't have any chest pain or pressure")."""
+        """Where the symptom is, when every group is in doc[start:end], none of them negated
+        ("his face isn't drooping"), and nothing before them in the clause negates them all
+        ("I don't have any chest pain or pressure")."""
         ignored = {i for ent in doc.ents if ent.ent_id_ in self.ignore_concepts
                    for i in range(ent.start, ent.end)}
-        hits = [[i for i in group.positions(doc, start, end) if i not in ignored]
+        # a word right after a negation does not count ("isn't drooping"); a wider window
+        # would take the "can't" of "can't lift his left arm" for the arm's
+        hits = [[i for i in group.positions(doc, start, end)
+                 if i not in ignored and not negated_at(doc, i, window=1)]
                 for group in self.groups]
         if not all(hits):
             return None

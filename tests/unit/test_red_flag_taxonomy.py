@@ -116,6 +116,8 @@ def test_mentions_that_are_not_reports(nlp, text):
     "we're bleeding money on taxis to the infusion centre",
     "my dad had a small stroke years back and made a full recovery",
     "i wrote a thriller where the villain poisons the mayor",
+    "mum's face isn't drooping and her words are clear, her knees are just weak on the stairs",
+    "i blacked out once at a concert back in 2015 and i've been fine ever since",
 ])
 def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     """A bare "now" a clause away, a life event at an age, an LES symptom's words."""

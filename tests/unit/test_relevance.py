@@ -23,6 +23,10 @@ from bot.language.requests import asks_for_diagnosis
     ("what does a high ck level on my blood work mean", set(), "condition"),
     ("is pilates ok for someone with lems", {"les"}, "not_covered"),
     ("would a tattoo be a problem with lambert eaton", {"les"}, "not_covered"),
+    ("is strong coffee bad for LEMS", {"les"}, "not_covered"),
+    ("how many people in scotland have lambert eaton", {"les"}, "not_covered"),
+    ("what is the normal range for sodium", set(), "condition"),
+    ("how does the esophageal sphincter (LES) stop acid coming up", {"les"}, "unrelated"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
@@ -94,6 +98,8 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "stronger after a few squats, that confirms LES?",
     "71M, hip girdle weakness, absent reflexes, ex-smoker. consistent with LEMS?",
     "clinic nurse: ptosis, dry mouth, leg fatigue. your read, LES or MG?",
+    "the neurologist says MG, my sister says LES, who is right?",
+    "does my brother have this disease? his thighs are weak",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
