@@ -3,6 +3,8 @@
 The bot answers in English only. A message is taken for another language when
 the most frequent words of that language explain it clearly better than English
 ones ("cual es el tratamiento para lems" is Spanish; "quick definiton pls" is not).
+Pasted machine text (JSON, logs, a PDF's bytes, markup) and long runs of words of no
+known language ("lorem ipsum ...") are "zxx", no language, and answered the same way.
 Word lists come from pyspellchecker's bundled frequency lists at build time and are
 saved with the pipeline, so nothing large is loaded at run time. Words the entity
 ruler recognised (LEMS, IVIg) are left out of the count.
@@ -17,10 +19,19 @@ from spacy.tokens import Doc
 
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl")
 TOP_WORDS = 3000
-MIN_WORDS = 2
+MIN_WORDS = 3
 MIN_SHARE = 0.5
 MARGIN = 0.25
 EXTENSION = "les_language"
+NO_LANGUAGE = "zxx"
+# Machine text: most tokens are not words and several are markup ({ } [ ] < > = ...).
+MACHINE_SHARE = 0.6
+MACHINE_MARKS = frozenset("{}[]<>=|\\")
+MIN_MARKS = 3
+# No known language: this many words or more, hardly any of them common English words,
+# and no other language clearly better.
+UNKNOWN_MIN_WORDS = 15
+UNKNOWN_SHARE = 0.12
 
 if not Doc.has_extension(EXTENSION):
     Doc.set_extension(EXTENSION, default="en")
@@ -45,12 +56,16 @@ class LanguageGuesser:
             return "en"
         share = {lang: sum(w in known for w in words) / len(words) for lang, known in self.words.items()}
         english = share.pop("en")
+        long_and_not_english = len(words) >= UNKNOWN_MIN_WORDS and english < UNKNOWN_SHARE
         best = max(share, key=share.__getitem__, default=None)
         if best and share[best] >= MIN_SHARE and share[best] >= english + MARGIN:
             return best
-        return "en"
+        return NO_LANGUAGE if long_and_not_english else "en"
 
     def __call__(self, doc: Doc) -> Doc:
+        if _machine_text(doc):
+            doc._.set(EXTENSION, NO_LANGUAGE)
+            return doc
         in_entities = {t.i for ent in doc.ents for t in ent}
         words = [t.lower_ for t in doc if t.is_alpha and len(t.text) > 1 and t.i not in in_entities]
         doc._.set(EXTENSION, self.guess(words))
@@ -66,6 +81,17 @@ class LanguageGuesser:
         data = json.loads((Path(path) / "top_words.json").read_text())
         self.words = {lang: frozenset(words) for lang, words in data.items()}
         return self
+
+
+def _machine_text(doc: Doc) -> bool:
+    """JSON, a log line, a PDF's bytes: mostly not words, with markup characters. A
+    clinician's "sats 84%, RR 34, BP 80/50" has no markup and stays a message."""
+    tokens = [t for t in doc if not t.is_space]
+    if not tokens:
+        return False
+    not_words = sum(not t.is_alpha for t in tokens)
+    marks = sum(c in MACHINE_MARKS for c in doc.text)
+    return not_words / len(tokens) >= MACHINE_SHARE and marks >= MIN_MARKS
 
 
 @Language.factory("les_language")

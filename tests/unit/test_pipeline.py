@@ -104,3 +104,28 @@ def test_following_negation(nlp):
 
 def test_pseudo_negation_no_longer_is_not_a_negation(nlp):
     assert ("red_flag", "breathing", False) in ents(nlp, "i can no longer breathe")
+
+
+@pytest.mark.parametrize("text", [
+    '{"name": "test", "values": [4, 5, 6], "ok": true}',
+    "<p class=\"note\">see attached</p><br/><br/>",
+    "10:42:07 ERROR db-pool size=0 retry=3 timeout=30s [conn-7]",
+    "Quo usque tandem abutere patientia nostra quamdiu etiam furor iste tuus nos eludet quem ad finem "
+    "sese effrenata iactabit audacia nihilne te nocturnum praesidium",
+])
+def test_pasted_machine_text_and_no_language_are_not_english(nlp, text):
+    from bot.language.english import looks_english
+
+    assert not looks_english(nlp(text))
+
+
+@pytest.mark.parametrize("text", [
+    "pt sats 84% on RA, RR 34, HR 130, BP 80/50",
+    "BP 120/80, HR 72, LEMS dx 2019, on 3,4-DAP 10 mg tid",
+    "hlp my dad cnt brth rite nw his lps r blu",
+    "wat is lems",
+])
+def test_clinical_shorthand_and_texting_stay_english(nlp, text):
+    from bot.language.english import looks_english
+
+    assert looks_english(nlp(text))
