@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.language.english import LANGUAGE_KEY, NOT_ENGLISH
 from bot.language.entities import NEGATED_ROLE
 
 RED_FLAG = "red_flag"
@@ -43,6 +44,11 @@ def intent_name(tracker: Tracker) -> str:
 
 def intent_confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+def is_english(tracker: Tracker) -> bool:
+    """The NLU did not mark the message as another language or as machine text."""
+    return tracker.latest_message.get(LANGUAGE_KEY) != NOT_ENGLISH
 
 
 def text(tracker: Tracker) -> str:

@@ -132,9 +132,12 @@ def _retriever() -> Retriever:
 
 def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
            les_context: bool = False, mentions_domain: bool = False,
-           confidence: float = 0.0) -> Answer:
+           confidence: float = 0.0, english: bool = True) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
-    relevance.off_topic)."""
+    relevance.off_topic). A message that is not English (or is pasted machine text) is
+    never matched against the article: "none", the reply that says what the bot can do."""
+    if not english:
+        return Answer("none")
     article = article or load_article()
     elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent,
                           confidence)

@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_id, negation, normalize  # noqa: F401  (registers our factories)
-from bot.language.english import looks_english
+from bot.language.english import LANGUAGE_KEY, NOT_ENGLISH, looks_english
 from bot.language.entities import entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
@@ -30,7 +30,6 @@ from bot.language.requests import asks_for_diagnosis
 OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
 INFORM_SYMPTOMS = "inform_symptoms"
-LANGUAGE_KEY = "language"
 
 
 
@@ -69,7 +68,7 @@ class NonEnglishClassifier(UntrainedComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or looks_english(doc):
                 continue
-            message.set(LANGUAGE_KEY, "not-english", add_to_output=True)
+            message.set(LANGUAGE_KEY, NOT_ENGLISH, add_to_output=True)
             set_intent(message, OUT_OF_SCOPE)
         return messages
 

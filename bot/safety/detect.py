@@ -94,6 +94,13 @@ class _Context:
     past_at: tuple[int, ...]
     past: bool
 
+    def now_at(self, index: int) -> bool:
+        """ "now" or "right now" said of the mention: "still" ("do they still teach back
+        blows") is too weak to overrule the learned detector."""
+        if self.present:
+            return True
+        return any(reaches_on and abs(i - index) <= _NEAR for i, _, reaches_on in self.near_now)
+
     def present_at(self, index: int) -> bool:
         """A present cue for the mention at ``index``: "right now" anywhere; a bare "now"
         just after it in its clause ("he can't breathe now"), or before it with no past
@@ -185,7 +192,7 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             finding.add(finding.generic, ent.ent_id_)
         else:
             finding.add(finding.reported, ent.ent_id_)
-            said_now = said_now or context.present_at(ent.start)
+            said_now = said_now or context.now_at(ent.start)
     for sentence in doc.sents:
         for rule in rules.together:
             where = rule.match(doc, sentence.start, sentence.end)
@@ -215,8 +222,8 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     generic mention, unless the writer put "now" beside it. With no phrase, the model alone
     reports at its own, higher threshold, but not when the lexicon explains the alarming
     word ("the video kept choking"). On top of the lexicon's categories the model adds only
-    the ones it is sure of ("his right side is floppy": stroke, so "note the time"), never
-    self-harm: 988 on an emergency that is not self-harm is itself an error.
+    the ones it is sure of ("his right side is floppy": stroke, so "note the time"; "the
+    whole bottle, I want it over": self-harm, so 988).
     """
     assessment = assess(text)
     if finding.reported:
@@ -226,7 +233,7 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
             finding.reported.clear()
             return
         for category, score in assessment.scores:
-            if score >= learned.added and category not in _self_harm_ids():
+            if score >= learned.added:
                 finding.add(finding.reported, category)
         return
     if assessment.probability < learned.alone or explained:

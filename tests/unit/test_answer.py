@@ -68,3 +68,8 @@ def test_a_listed_symptom_asked_as_a_complication_is_answered_from_symptoms():
 def test_generic_symptoms_do_not_move_an_answer():
     result = answer("ask_complications", {"weakness"}, "can the weakness be dangerous")
     assert result.passages[0].id == "complications.list"
+
+
+def test_a_message_that_is_not_english_is_never_matched_against_the_article():
+    # a JSON paste shares words with the article ("items"), but gets the what-I-can-do reply
+    assert answer("out_of_scope", set(), '{"items": [1, 2], "treatment": null}', english=False).kind == "none"

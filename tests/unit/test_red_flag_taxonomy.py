@@ -118,6 +118,7 @@ def test_mentions_that_are_not_reports(nlp, text):
     "i wrote a thriller where the villain poisons the mayor",
     "mum's face isn't drooping and her words are clear, her knees are just weak on the stairs",
     "i blacked out once at a concert back in 2015 and i've been fine ever since",
+    "at cpr class tonight, do instructors still show the heimlich for choking adults?",
 ])
 def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     """A bare "now" a clause away, a life event at an age, an LES symptom's words."""
@@ -156,6 +157,18 @@ def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
 ])
 def test_indirect_and_buried_reports(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported
+
+
+def test_an_overdose_meant_to_end_it_gets_988_as_well(nlp):
+    text = "emptied the whole bottle of my sleeping tablets into me, i just want it finished"
+    reported = find_red_flags(nlp(text)).reported
+    assert "poisoning" in reported and "self_harm" in reported
+
+
+def test_fits_without_waking_are_a_seizure_not_self_harm(nlp):
+    text = "he keeps fitting, one after the other, and not waking up between them"
+    reported = find_red_flags(nlp(text)).reported
+    assert "seizure" in reported and "self_harm" not in reported
 
 
 def test_an_accidental_cut_is_bleeding_not_self_harm(nlp):

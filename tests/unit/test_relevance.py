@@ -100,6 +100,10 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "clinic nurse: ptosis, dry mouth, leg fatigue. your read, LES or MG?",
     "the neurologist says MG, my sister says LES, who is right?",
     "does my brother have this disease? his thighs are weak",
+    "can you diagnose my mum, she is 66 and can't get out of the bath",
+    "hip weakness and a dry mouth: would you call this lambert eaton?",
+    "be straight with me, how likely is LEMS for a 50 year old smoker?",
+    "in your estimation does my aunt suffer from LES?",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
