@@ -6,8 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.language.english import LANGUAGE_KEY, NOT_ENGLISH
-from bot.language.entities import NEGATED_ROLE
+from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH
 
 RED_FLAG = "red_flag"
 NOT_CONCEPTS = {RED_FLAG, "emergency_kind"}

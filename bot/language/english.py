@@ -12,11 +12,6 @@ from spacy.tokens import Doc
 
 from bot.language.language_id import EXTENSION
 
-# The key the NLU adds to a parsed message that is not English, and its value: the
-# answer action then says what the bot can help with and never searches the article.
-LANGUAGE_KEY = "language"
-NOT_ENGLISH = "not-english"
-
 
 def looks_english(doc: Doc) -> bool:
     if not any(t.is_alpha for t in doc):

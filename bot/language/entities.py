@@ -13,6 +13,11 @@ if TYPE_CHECKING:  # the action server imports NEGATED_ROLE and must not load sp
     from spacy.tokens import Doc
 
 NEGATED_ROLE = "negated"
+# The key the NLU adds to a parsed message that is not English (or is machine text), and
+# its value: the answer action then says what the bot can help with and never searches
+# the article.
+LANGUAGE_KEY = "language"
+NOT_ENGLISH = "not-english"
 LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)
 
 

@@ -1,6 +1,7 @@
 """Build, save and load the domain spaCy pipeline.
 
-blank ``en`` -> sentencizer (negation needs sentences) -> les_normalizer ->
+blank ``en`` -> les_run_together ("iwanttodie" -> words) -> sentencizer (negation needs
+sentences) -> les_normalizer ->
 entity_ruler (LES lexicon + red flags) -> les_negex -> les_language. Everything comes from repo
 data; nothing is downloaded. Rasa's ``SpacyNLP`` loads the saved folder by path.
 
@@ -21,7 +22,7 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 
 from bot import paths
-from bot.language import language_id, negation, normalize  # noqa: F401  (registers factories)
+from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers factories)
 from bot.language.lexicon import RED_FLAG_LABEL, Lexicon, load_lexicon
 from bot.language.patterns import ruler_patterns
 
@@ -30,6 +31,7 @@ def build(lexicon: Lexicon | None = None) -> Language:
     """A fresh pipeline from the lexicon files."""
     lexicon = lexicon or load_lexicon()
     nlp = spacy.blank("en")
+    cast(run_together.RunTogetherSplitter, nlp.add_pipe("les_run_together")).build(lexicon.words)
     nlp.add_pipe("sentencizer")
     normalizer = cast(normalize.Normalizer, nlp.add_pipe("les_normalizer"))
     normalizer.add_words(lexicon.words)

@@ -20,9 +20,9 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import language_id, negation, normalize  # noqa: F401  (registers our factories)
-from bot.language.english import LANGUAGE_KEY, NOT_ENGLISH, looks_english
-from bot.language.entities import entities_from_doc
+from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
+from bot.language.english import looks_english
+from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
 from bot.language.requests import asks_for_diagnosis

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
 from bot.language.questions import is_question
+from bot.language.run_together import spaced_text
 from bot.safety.emergency_model import assess
 from bot.safety.rules import Learned, SafetyRules, forget_matches, load_rules, negated_at
 
@@ -203,7 +204,7 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             finding.add(bucket, rule.category)
     _acute_onset(doc, rules, context, finding)
     explained = any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents)
-    _weigh_with_model(doc.text, rules.learned, finding, said_now=said_now, explained=explained)
+    _weigh_with_model(spaced_text(doc), rules.learned, finding, said_now=said_now, explained=explained)
     # Numbers past a limit need no second opinion: "spo2 84%" is an emergency in any wording.
     for vital in rules.vital_signs:
         if vital.alarming(doc.text):

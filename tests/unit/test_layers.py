@@ -11,6 +11,9 @@ do not import each other. So nothing the servers run imports a tool or a test, a
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -143,3 +146,14 @@ def test_relative_imports_resolve_from_the_module_or_the_package():
         == ["bot.review.auth"]
     assert list(imported_modules("bot.review", "from .auth import x\n", is_package=True)) \
         == ["bot.review.auth"]
+
+
+def test_the_action_server_loads_neither_spacy_nor_tensorflow():
+    """The action server's memory and start time stay small: its modules read the NLU's
+    output (entities, red flags, the language mark), never the pipeline that made it."""
+    code = ("import sys, pkgutil, importlib, actions\n"
+            "for m in pkgutil.iter_modules(actions.__path__): importlib.import_module('actions.' + m.name)\n"
+            "print(sorted(n for n in ('spacy', 'tensorflow', 'rasa') if n in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=str(paths.ROOT), env={**os.environ, "PYTHONPATH": str(paths.ROOT)})
+    assert result.stdout.strip() == "[]"

@@ -12,7 +12,8 @@ def ents(nlp, text):
 
 
 def test_pipeline_is_blank_english_with_our_components(nlp):
-    assert nlp.pipe_names == ["sentencizer", "les_normalizer", "entity_ruler", "les_negex", "les_language"]
+    assert nlp.pipe_names == ["les_run_together", "sentencizer", "les_normalizer", "entity_ruler",
+                              "les_negex", "les_language"]
     assert nlp.lang == "en"
 
 
@@ -129,3 +130,21 @@ def test_clinical_shorthand_and_texting_stay_english(nlp, text):
     from bot.language.english import looks_english
 
     assert looks_english(nlp(text))
+
+
+
+@pytest.mark.parametrize("text,words", [
+    ("mymumcantbreatheproperly", ["my", "mum", "cant", "breathe", "properly"]),
+    ("pleasehelpmydadisnotwakingup", ["please", "help", "my", "dad", "is", "not", "waking", "up"]),
+])
+def test_words_typed_without_spaces_are_split(nlp, text, words):
+    from bot.language.run_together import spaced_text
+
+    doc = nlp(text)
+    assert [t.text for t in doc] == words and spaced_text(doc) == " ".join(words)
+
+
+@pytest.mark.parametrize("text", ["areflexia and metformin", "hydroxychloroquine", "plasmapheresis",
+                                  "myasthenia", "diffcultly breathing", "mestinone", "haematemesis"])
+def test_medical_words_and_typos_stay_whole(nlp, text):
+    assert [t.text for t in nlp(text)] == text.split()

@@ -159,6 +159,15 @@ def test_indirect_and_buried_reports(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported
 
 
+@pytest.mark.parametrize("category,text", [
+    ("fainting", "grandadfelloverandwontwakeup"),
+    ("breathing", "icantbreathehelpme"),
+    ("self_harm", "iwanttoendmylifetonight"),
+])
+def test_words_typed_without_spaces(nlp, category, text):
+    assert category in find_red_flags(nlp(text)).reported
+
+
 def test_an_overdose_meant_to_end_it_gets_988_as_well(nlp):
     text = "emptied the whole bottle of my sleeping tablets into me, i just want it finished"
     reported = find_red_flags(nlp(text)).reported

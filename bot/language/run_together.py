@@ -1,0 +1,121 @@
+"""spaCy component that splits words typed without spaces ("dadpassedoutandwontwakeup").
+
+A frightened person on a phone may drop every space; the lexicon, the negation and the
+learned emergency detector all read words. A long token that is no known word is split
+with wordninja (English word frequencies shipped inside its package) only when every
+piece is a common English word or a lexicon word, so medical terms ("areflexia",
+"metformin") and typos stay whole. ``doc._.les_spaced`` is the text with the split
+words spaced out, for readers of the whole text (the learned detector).
+"""
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import wordninja
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.language.drug_names import drug_names
+
+EXTENSION = "les_spaced"
+MIN_LENGTH = 9
+MIN_PIECES = 3
+# Pieces of up to three letters must be among the most common words ("hae", "mes" of
+# "haematemesis" are not); longer pieces among a wider list ("grandad").
+COMMON_WORDS = 5000
+WIDER_WORDS = 30000
+SHORT = 3
+_ONE_LETTER = {"i", "a"}
+# Two-letter pieces must be real words ("st", "ne" are abbreviations or word ends) ...
+_TWO_LETTERS = {"am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it", "me",
+                "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "im"}
+# ... and texting words count as words ("icantbreatheplshelp").
+_TEXTING = {"pls", "plz", "cant", "dont", "wont", "isnt", "ur", "u", "rn", "asap"}
+
+if not Doc.has_extension(EXTENSION):
+    Doc.set_extension(EXTENSION, default=None)
+
+
+def spaced_text(doc: Doc) -> str:
+    """The message with run-together words spaced out (the text itself if none were)."""
+    return doc._.get(EXTENSION) or doc.text
+
+
+class RunTogetherSplitter:
+    """Splits run-together tokens in place and records the spaced-out text."""
+
+    def __init__(self) -> None:
+        self.common: frozenset[str] = frozenset()
+        self.wider: frozenset[str] = frozenset()
+        self.known: frozenset[str] = frozenset()
+
+    def build(self, lexicon_words: Iterable[str]) -> None:
+        """Common English words from pyspellchecker's bundled list, plus the lexicon's."""
+        from spellchecker import SpellChecker
+
+        counts = SpellChecker().word_frequency.dictionary
+        ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+        self.common = frozenset(ranked[:COMMON_WORDS])
+        self.wider = frozenset(ranked[:WIDER_WORDS])
+        self.known = frozenset(w.lower() for w in lexicon_words)
+
+    def pieces(self, word: str) -> "list[str] | None":
+        """The words ``word`` is made of, or None to leave it whole."""
+        low = word.lower()
+        if len(word) < MIN_LENGTH or not word.isalpha() or low in self.wider or low in self.known \
+                or low in drug_names():
+            return None
+        pieces = [str(p) for p in wordninja.split(word)]
+        if len(pieces) < MIN_PIECES or "".join(pieces) != word:
+            return None
+        # "a reflex i a": a medical word cut at its prefix and suffix, not a sentence
+        if 3 * sum(len(p) == 1 for p in pieces) > len(pieces):
+            return None
+        for piece in pieces:
+            p = piece.lower()
+            if p in _TEXTING:
+                continue
+            if (len(p) == 1 and p not in _ONE_LETTER) or (len(p) == 2 and p not in _TWO_LETTERS):
+                return None
+            if p not in (self.common if len(p) <= SHORT else self.wider) and p not in self.known:
+                return None
+        return pieces
+
+    def __call__(self, doc: Doc) -> Doc:
+        splits = []
+        for token in doc:
+            pieces = self.pieces(token.text) if len(token.text) >= MIN_LENGTH else None
+            if pieces:
+                splits.append((token, pieces))
+        if not splits:
+            return doc
+        words = []
+        for token in doc:
+            found = next((pieces for t, pieces in splits if t.i == token.i), None)
+            words.append(" ".join(found) if found else token.text)
+            words.append(token.whitespace_)
+        with doc.retokenize() as retokenizer:
+            for token, pieces in splits:
+                retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+        doc._.set(EXTENSION, "".join(words))
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        words = {"common": sorted(self.common), "wider": sorted(self.wider), "known": sorted(self.known)}
+        (path / "words.json").write_text(json.dumps(words))
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "RunTogetherSplitter":
+        data = json.loads((Path(path) / "words.json").read_text())
+        self.common = frozenset(data["common"])
+        self.wider = frozenset(data["wider"])
+        self.known = frozenset(data["known"])
+        return self
+
+
+@Language.factory("les_run_together")
+def make_splitter(nlp: Language, name: str) -> RunTogetherSplitter:
+    """Registered so the saved pipeline loads with ``spacy.load``."""
+    return RunTogetherSplitter()
