@@ -95,3 +95,17 @@ def test_an_idiom_with_an_emergency_word_is_not_reported(nlp, text: str) -> None
 def test_the_model_adds_the_kind_the_lexicon_missed(nlp) -> None:
     finding = find_red_flags(nlp("grandpa's words are all jumbled since lunch and his left hand wont grip"))
     assert "stroke" in finding.reported
+
+
+@pytest.mark.parametrize("text", [
+    "my uncle is slumped over the table and his lips are going grey",
+    "what is lambert eaton syndrome",
+    "",
+    "zzzz qqqq",
+    "i'm not choking, just asking how the heimlich works",
+])
+def test_the_fast_scorer_gives_scikit_learns_numbers(text: str) -> None:
+    fast = emergency_model.assess(text)
+    probability, scores = emergency_model.assess_with_sklearn(text)
+    assert fast.probability == pytest.approx(probability, abs=1e-9)
+    assert dict(fast.scores) == pytest.approx(scores, abs=1e-9)
