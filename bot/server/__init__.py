@@ -4,8 +4,9 @@
 
 It installs the Rasa patches first (bot/server/rasa_patches: checked against the installed
 packages; a resilience patch that does not fit stops the start here, with exit code 2
-and a message saying what to do), says which are active, and then runs Rasa exactly
-as ``rasa run`` with the same arguments would. Every start of our bot goes through
+and a message saying what to do), says which are active, checks that the learned
+emergency detector is built (Rasa would otherwise log the error and serve with no model),
+and then runs Rasa exactly as ``rasa run`` with the same arguments would. Every start of our bot goes through
 here (bot/ops/launch.py); plain ``rasa run`` would serve without the patches.
 """
 
@@ -26,6 +27,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: not starting: {error}", file=sys.stderr, flush=True)
         return REFUSED_EXIT_CODE
     print(f"Rasa patches: {status.summary()}", file=sys.stderr, flush=True)
+
+    from bot.safety import emergency_model
+
+    try:
+        emergency_model.load()
+    except emergency_model.ModelMissing as error:
+        print(f"error: not starting: {error}", file=sys.stderr, flush=True)
+        return REFUSED_EXIT_CODE
 
     from rasa.__main__ import main as rasa_main
 

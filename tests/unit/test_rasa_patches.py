@@ -161,3 +161,11 @@ def test_install_is_idempotent_and_applies_every_unit_once():
         module, _, function = patch.apply.partition(":")
         getattr(__import__(module, fromlist=[function]), function)()
     assert {target: rasa_patches.resolve(target) for target in replaced} == replaced
+
+
+def test_a_missing_emergency_detector_refuses_the_start(tmp_path):
+    """Rasa itself would log the component's error and serve with no model at all."""
+    result = run_python(["-m", "bot.server", "--model", str(tmp_path / "none.tar.gz")], tmp_path,
+                        LES_ROOT=str(tmp_path))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "emergency_model.joblib is missing: build it with `make pipeline`" in result.stderr
