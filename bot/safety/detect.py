@@ -12,6 +12,7 @@ about LES; a present cue ("right now", "still") overrides all but negation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -64,8 +65,10 @@ class RedFlagFinding:
             bucket.append(category)
 
 
-def _self_harm_ids() -> set[str]:
-    return {r.id for r in load_lexicon().red_flags if r.self_harm}
+@lru_cache(maxsize=1)
+def _self_harm_ids() -> frozenset[str]:
+    """Asked for every category the learned detector scores: read the lexicon once."""
+    return frozenset(r.id for r in load_lexicon().red_flags if r.self_harm)
 
 
 def is_general_question(sentence: Span) -> bool:
@@ -183,7 +186,7 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
     rules = load_rules()
     context = _message_context(doc, rules)
     finding = RedFlagFinding()
-    said_now = False  # a reported mention with "now", "right now", "still" beside it
+    said_now = False  # a reported mention with "now" or "right now" beside it
     for ent in doc.ents:
         if ent.label_ != RED_FLAG_LABEL:
             continue

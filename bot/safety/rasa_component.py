@@ -49,7 +49,7 @@ class RedFlagClassifier(UntrainedComponent):
         # detector stops the start instead of silently lowering recall.
         load_lexicon()
         load_rules()
-        emergency_model.load()
+        emergency_model.assess("")  # loads the detector and turns it into arrays
         drug_names()
         first_message_kind([])
 
