@@ -83,22 +83,14 @@ class RunTogetherSplitter:
         return pieces
 
     def __call__(self, doc: Doc) -> Doc:
-        splits = []
-        for token in doc:
-            pieces = self.pieces(token.text) if len(token.text) >= MIN_LENGTH else None
-            if pieces:
-                splits.append((token, pieces))
+        splits = {token.i: pieces for token in doc if (pieces := self.pieces(token.text))}
         if not splits:
             return doc
-        words = []
-        for token in doc:
-            found = next((pieces for t, pieces in splits if t.i == token.i), None)
-            words.append(" ".join(found) if found else token.text)
-            words.append(token.whitespace_)
+        spaced = "".join((" ".join(splits[t.i]) if t.i in splits else t.text) + t.whitespace_ for t in doc)
         with doc.retokenize() as retokenizer:
-            for token, pieces in splits:
-                retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
-        doc._.set(EXTENSION, "".join(words))
+            for i, pieces in splits.items():
+                retokenizer.split(doc[i], pieces, heads=[(doc[i], 0)] * len(pieces))
+        doc._.set(EXTENSION, spaced)
         return doc
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
