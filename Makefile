@@ -15,8 +15,8 @@ PIPELINE := build/spacy/les_en/meta.json
 PIPELINE_INPUTS := $(wildcard bot/language/*.py) data/lexicon/concepts.yml bot/safety/red_flags.yml
 DRUG_NAMES := build/drug_names.txt
 # The learned emergency detector: NLU data and the safety rounds whose first run is recorded.
-EMERGENCY_MODEL := build/safety/emergency_model.joblib
-EMERGENCY_MODEL_INPUTS := bot/safety/emergency_model.py $(wildcard data/nlu/*.yml) $(wildcard tests/eval/rounds/*.yml)
+MESSAGE_MODEL := build/language/message_model.joblib
+MESSAGE_MODEL_INPUTS := bot/language/message_model.py $(wildcard data/nlu/*.yml) $(wildcard tests/eval/rounds/*.yml)
 WIDGET := build/widget/les-widget.js
 NODE_MODULES := widget/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -67,12 +67,12 @@ $(PIPELINE): $(VENV)/.installed $(PIPELINE_INPUTS)
 $(DRUG_NAMES): $(VENV)/.installed bot/language/drug_names.py
 	$(PY) -m bot.language.drug_names
 
-$(EMERGENCY_MODEL): $(VENV)/.installed $(EMERGENCY_MODEL_INPUTS)
-	$(PY) -m bot.safety.emergency_model
+$(MESSAGE_MODEL): $(VENV)/.installed $(MESSAGE_MODEL_INPUTS)
+	$(PY) -m bot.language.message_model
 
-pipeline: $(PIPELINE) $(DRUG_NAMES) $(EMERGENCY_MODEL)
+pipeline: $(PIPELINE) $(DRUG_NAMES) $(MESSAGE_MODEL)
 
-train: $(PIPELINE) $(DRUG_NAMES) $(EMERGENCY_MODEL)
+train: $(PIPELINE) $(DRUG_NAMES) $(MESSAGE_MODEL)
 	@$(PY) -m bot.ops.train >/dev/null
 
 # The web widget: npm packages pinned by widget/package-lock.json, bundled by esbuild.
@@ -130,7 +130,7 @@ typecheck: install
 validate: install
 	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
 
-unit: $(PIPELINE) $(DRUG_NAMES) $(EMERGENCY_MODEL)
+unit: $(PIPELINE) $(DRUG_NAMES) $(MESSAGE_MODEL)
 	$(PY) -m pytest -q tests/unit
 
 # One pytest run, so the integration and browser tests share the servers they start.
@@ -194,6 +194,6 @@ $(MEDSPACY): | $(VENV)/.installed
 	$(PY) -m pip install --quiet --no-deps --target build/medspacy medspacy==1.1.6 pysbd==0.3.4 \
 	  PyRuSH==1.0.13 PyFastNER==1.0.10 quicksectx==0.4.1 loguru==0.7.3
 
-context-eval: $(PIPELINE) $(DRUG_NAMES) $(EMERGENCY_MODEL) $(MEDSPACY)
+context-eval: $(PIPELINE) $(DRUG_NAMES) $(MESSAGE_MODEL) $(MEDSPACY)
 	PYTHONPATH=$(CURDIR):$(CURDIR)/build/medspacy $(PY) -m eval.compare_context \
 	  --rules build/medspacy/resources/context_rules.json

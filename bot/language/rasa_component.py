@@ -25,7 +25,7 @@ from bot.language.english import looks_english
 from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
-from bot.language.requests import asks_for_diagnosis
+from bot.language.requests import requests_a_verdict
 
 OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
@@ -106,13 +106,16 @@ def _asks_something(text: str) -> bool:
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class DiagnosisRequestGuard(UntrainedComponent):
-    """A request for a verdict in any form ("odds", "rule out", "yes or no") is ask_diagnosis.
+    """A request for a verdict in any form ("odds", "rule out", "yes or no") is ask_diagnosis:
+    a cue phrase or the learned model (bot/language/requests.py).
 
     After the classifier and before the RedFlagClassifier, so an emergency still wins.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if asks_for_diagnosis(message.get(TEXT) or ""):
+            text = message.get(TEXT) or ""
+            doc = message.get(SPACY_DOCS[TEXT])
+            if requests_a_verdict(text, run_together.spaced_text(doc) if doc is not None else None):
                 set_intent(message, ASK_DIAGNOSIS)
         return messages

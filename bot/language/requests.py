@@ -1,8 +1,9 @@
 """Does a message ask the bot for a verdict about a person ("what are the odds I have it")?
 
 The intent classifier learns "do I have LES?" but not the many other ways people ask
-for a diagnosis; these phrasings (data/lexicon/requests.yml) make the message
-ask_diagnosis, whose answer refuses and gives the exams, tests and when to call.
+for a diagnosis; these phrasings (data/lexicon/requests.yml) and the learned model's
+verdict head make the message ask_diagnosis, whose answer refuses and gives the exams,
+tests and when to call. The cues alone serve the action server (no model loaded there).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from bot import paths
 from bot.datafiles import read_mapping
+from bot.language.message_model import assess
 
 REQUESTS_FILE = paths.DATA / "lexicon" / "requests.yml"
 _WORD = re.compile(r"[a-z0-9/']+")
@@ -40,3 +42,17 @@ def asks_for_diagnosis(text: str) -> bool:
         return True
     lowered = text.lower().replace("’", "'").strip()
     return any(p.search(lowered) for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def learned_threshold(path: Path = REQUESTS_FILE) -> float:
+    """The model's verdict-request probability from which a message is one (requests.yml)."""
+    return float((read_mapping(path).get("learned") or {})["diagnosis"])
+
+
+def requests_a_verdict(text: str, spaced: str | None = None) -> bool:
+    """The NLU's decision: a cue, or the learned model (on ``spaced``, the text with words
+    typed together split: "doihaveles") sure enough."""
+    if asks_for_diagnosis(text):
+        return True
+    return assess(spaced if spaced is not None else text).diagnosis >= learned_threshold()

@@ -17,9 +17,9 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
+from bot.language.message_model import assess
 from bot.language.questions import is_question
 from bot.language.run_together import spaced_text
-from bot.safety.emergency_model import assess
 from bot.safety.rules import Learned, SafetyRules, forget_matches, load_rules, negated_at
 
 _PEOPLE = {

@@ -18,10 +18,10 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language import message_model
 from bot.language.drug_names import drug_names
 from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
-from bot.safety import emergency_model
 from bot.safety.detect import find_red_flags
 from bot.safety.flags import (
     EMERGENCY,
@@ -49,7 +49,7 @@ class RedFlagClassifier(UntrainedComponent):
         # detector stops the start instead of silently lowering recall.
         load_lexicon()
         load_rules()
-        emergency_model.assess("")  # loads the detector and turns it into arrays
+        message_model.assess("")  # loads the detector and turns it into arrays
         drug_names()
         first_message_kind([])
 

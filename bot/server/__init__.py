@@ -28,11 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         return REFUSED_EXIT_CODE
     print(f"Rasa patches: {status.summary()}", file=sys.stderr, flush=True)
 
-    from bot.safety import emergency_model
+    from bot.language import message_model
 
     try:
-        emergency_model.load()
-    except emergency_model.ModelMissing as error:
+        message_model.load()
+    except message_model.ModelMissing as error:
         print(f"error: not starting: {error}", file=sys.stderr, flush=True)
         return REFUSED_EXIT_CODE
 

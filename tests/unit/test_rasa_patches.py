@@ -168,4 +168,4 @@ def test_a_missing_emergency_detector_refuses_the_start(tmp_path):
     result = run_python(["-m", "bot.server", "--model", str(tmp_path / "none.tar.gz")], tmp_path,
                         LES_ROOT=str(tmp_path))
     assert result.returncode == 2, result.stderr[-2000:]
-    assert "emergency_model.joblib is missing: build it with `make pipeline`" in result.stderr
+    assert "message_model.joblib is missing: build it with `make pipeline`" in result.stderr

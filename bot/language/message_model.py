@@ -1,12 +1,15 @@
-"""A learned emergency detector: word and character n-grams, logistic regression.
+"""A learned reader of messages: word and character n-grams, logistic regressions.
 
-The lexicon knows the phrasings someone here wrote down; this model learns from many
-authors' messages (the NLU data and every safety round whose first run is recorded, so a
-sealed round is never trained on) and catches emergencies worded in ways no phrase
-covers. bot/safety/detect.py combines the two; red_flags.yml's ``learned`` section holds
-the operating point and docs/safety/learned-detector.md how it was chosen.
+Three heads on one set of features: is this an emergency, of which kind, and does it ask
+for a verdict ("is that LES?"). The lexicons know the phrasings someone here wrote down;
+this model learns from many authors' messages (the NLU data and every safety round whose
+first run is recorded, so a sealed round is never trained on) and catches wordings no
+phrase covers. bot/safety/detect.py weighs the emergency heads against the red-flag
+lexicon (red_flags.yml's ``learned`` section), bot/language/requests.py the verdict head
+against the request cues (requests.yml's ``learned``); docs/safety/learned-detector.md
+says how the operating points were chosen.
 
-    python -m bot.safety.emergency_model     # train, write build/safety/emergency_model.joblib
+    python -m bot.language.message_model     # train, write build/language/message_model.joblib
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from bot import paths
 
-MODEL_FILE = paths.BUILD / "safety" / "emergency_model.joblib"
+MODEL_FILE = paths.BUILD / "language" / "message_model.joblib"
 NLU_DIR = paths.DATA / "nlu"
 EMERGENCY_INTENTS = {"emergency": (), "emergency_self_harm": ("self_harm",)}
+DIAGNOSIS_INTENT = "ask_diagnosis"
+DIAGNOSIS_KIND = "diagnosis"
 # The rounds' topic names (tests/eval/rounds/FORMAT.md) -> red_flags.yml category ids.
 _TOPIC_CATEGORY = {"collapse": "fainting", "allergic": "allergic_swelling"}
 # "[weak legs](symptom)" and "[x]{...}" annotations in Rasa's NLU examples -> "weak legs".
@@ -41,7 +46,7 @@ _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 class ModelMissing(RuntimeError):
-    """The trained detector is not on disk (or was trained by another scikit-learn)."""
+    """The trained model is not on disk (or was trained by another scikit-learn)."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,11 @@ class Example:
     text: str
     emergency: bool
     categories: tuple[str, ...] = ()
+    diagnosis: bool = False
 
 
 def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
-    """Every NLU training example; the emergency intents' are the positives."""
+    """Every NLU training example; the emergency intents' and ask_diagnosis's are the positives."""
     found = []
     for path in sorted(nlu_dir.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or ():
@@ -63,7 +69,7 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
                 line = line.strip()
                 if line.startswith("- "):
                     found.append(Example(_ANNOTATION.sub(r"\1", line[2:]), intent in EMERGENCY_INTENTS,
-                                         EMERGENCY_INTENTS.get(intent, ())))
+                                         EMERGENCY_INTENTS.get(intent, ()), intent == DIAGNOSIS_INTENT))
     return found
 
 
@@ -85,7 +91,7 @@ def round_examples(rounds: list[Path]) -> list[Example]:
                 categories = (_TOPIC_CATEGORY.get(topic, topic),) if topic else ()
                 if item.get("self_harm") and "self_harm" not in categories:
                     categories += ("self_harm",)
-            found.append(Example(str(item["text"]), emergency, categories))
+            found.append(Example(str(item["text"]), emergency, categories, item["kind"] == DIAGNOSIS_KIND))
     return found
 
 
@@ -101,27 +107,32 @@ def _features() -> FeatureUnion:
 
 
 def fit(examples: list[Example]) -> dict[str, Any]:
-    """Train the emergency/not model and, on the emergencies, the category model."""
+    """Train the emergency/not and verdict-request/not models and, on the emergencies, the
+    category model."""
     features = _features()
     matrix = features.fit_transform([e.text for e in examples])
     emergency = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
     emergency.fit(matrix, [int(e.emergency) for e in examples])
+    diagnosis = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    diagnosis.fit(matrix, [int(e.diagnosis) for e in examples])
     rows = [i for i, e in enumerate(examples) if e.emergency and e.categories]
     labels = MultiLabelBinarizer()
     targets = labels.fit_transform([examples[i].categories for i in rows])
     categories = OneVsRestClassifier(LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000))
     categories.fit(matrix[rows], targets)
-    return {"features": features, "emergency": emergency, "categories": categories,
+    return {"features": features, "emergency": emergency, "diagnosis": diagnosis, "categories": categories,
             "labels": list(labels.classes_), "sklearn": sklearn.__version__,
-            "examples": len(examples), "emergencies": sum(e.emergency for e in examples)}
+            "examples": len(examples), "emergencies": sum(e.emergency for e in examples),
+            "diagnosis_requests": sum(e.diagnosis for e in examples)}
 
 
 def build(out: Path = MODEL_FILE) -> dict[str, Any]:
     rounds = recorded_rounds()
     examples = nlu_examples() + round_examples(rounds)
     emergencies = sum(e.emergency for e in examples)
-    print(f"training the emergency detector on {len(examples)} messages ({emergencies} emergencies; "
-          f"NLU data and {len(rounds)} recorded rounds)...", flush=True)
+    requests = sum(e.diagnosis for e in examples)
+    print(f"training the message model on {len(examples)} messages ({emergencies} emergencies, "
+          f"{requests} diagnosis requests; NLU data and {len(rounds)} recorded rounds)...", flush=True)
     started = time.monotonic()
     model = fit(examples)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +146,7 @@ def load(path: Path = MODEL_FILE) -> dict[str, Any]:
     """The trained model, read once per process; a clear error if it is missing or stale."""
     if not path.exists():
         raise ModelMissing(f"{path} is missing: build it with `make pipeline` "
-                           "(python -m bot.safety.emergency_model)")
+                           "(python -m bot.language.message_model)")
     model = joblib.load(path)
     if model.get("sklearn") != sklearn.__version__:
         raise ModelMissing(f"{path} was trained with scikit-learn {model.get('sklearn')}, this is "
@@ -155,7 +166,7 @@ class _Scorer:
             self.parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_,
                                bool(vectorizer.sublinear_tf), offset))
             offset += len(vectorizer.vocabulary_)
-        heads = [model["emergency"], *model["categories"].estimators_]
+        heads = [model["emergency"], model["diagnosis"], *model["categories"].estimators_]
         self.weights = np.vstack([np.asarray(h.coef_).ravel() for h in heads]).T  # features x heads
         self.bias = np.array([float(np.asarray(h.intercept_).ravel()[0]) for h in heads])
         self.labels = [str(label) for label in model["labels"]]
@@ -188,11 +199,13 @@ def _scorer() -> _Scorer:
 
 
 class Assessment:
-    """The model's view of one message: the emergency probability now, the categories'
-    scores only when asked (most messages are not emergencies)."""
+    """The model's view of one message: how likely an emergency and a verdict request, and
+    the categories' scores only when asked (most messages are not emergencies)."""
 
-    def __init__(self, probability: float, category_logits: np.ndarray, labels: list[str]) -> None:
+    def __init__(self, probability: float, diagnosis: float, category_logits: np.ndarray,
+                 labels: list[str]) -> None:
         self.probability = probability
+        self.diagnosis = diagnosis
         self._logits = category_logits
         self._labels = labels
 
@@ -207,21 +220,26 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+@lru_cache(maxsize=64)
 def assess(text: str) -> Assessment:
-    """How likely ``text`` reports an emergency, and of which kind."""
+    """How likely ``text`` reports an emergency (and of which kind) or asks for a verdict.
+    Kept for a few messages: the verdict guard and the red-flag component ask about the
+    same text one after the other."""
     scorer = _scorer()
     logits = scorer.logits(text)
-    return Assessment(float(_sigmoid(logits[:1])[0]), logits[1:], scorer.labels)
+    emergency, diagnosis = (float(p) for p in _sigmoid(logits[:2]))
+    return Assessment(emergency, diagnosis, logits[2:], scorer.labels)
 
 
-def assess_with_sklearn(text: str) -> tuple[float, dict[str, float]]:
+def assess_with_sklearn(text: str) -> tuple[float, float, dict[str, float]]:
     """The reference: scikit-learn's own pipeline (for the parity test)."""
     model = load()
     matrix = model["features"].transform([text])
     probability = float(model["emergency"].predict_proba(matrix)[0, 1])
+    diagnosis = float(model["diagnosis"].predict_proba(matrix)[0, 1])
     scores = model["categories"].predict_proba(matrix)[0]
     pairs = zip(model["labels"], scores, strict=True)
-    return probability, {str(label): float(score) for label, score in pairs}
+    return probability, diagnosis, {str(label): float(score) for label, score in pairs}
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
-"""The learned emergency detector (bot/safety/emergency_model.py) and how detect.py weighs it
-against the lexicon (phrasings written here, not taken from the evaluation rounds)."""
+"""The learned message model (bot/language/message_model.py), how detect.py weighs it against
+the lexicon and requests.py against the verdict cues (phrasings written here, not taken from
+the evaluation rounds)."""
 
 from pathlib import Path
 
 import joblib
 import pytest
 
-from bot.language import pipeline
-from bot.safety import emergency_model
+from bot.language import message_model, pipeline
+from bot.language.requests import asks_for_diagnosis, requests_a_verdict
+from bot.language.run_together import spaced_text
 from bot.safety.detect import find_red_flags
 from bot.safety.rules import load_rules
 
@@ -26,7 +28,7 @@ def test_a_round_without_a_recorded_first_run_is_never_learnt_from(tmp_path: Pat
     _write(tmp_path / "first_runs.yml", "rounds:\n  - set: round1.yml\n  - set: round1.yml\n")
     _write(tmp_path / "round1.yml", "items: []\n")
     _write(tmp_path / "round2.yml", "items: []\n")  # sealed: written, not yet run
-    assert emergency_model.recorded_rounds(tmp_path) == [tmp_path / "round1.yml"]
+    assert message_model.recorded_rounds(tmp_path) == [tmp_path / "round1.yml"]
 
 
 def test_round_items_become_examples_with_their_categories(tmp_path: Path) -> None:
@@ -35,10 +37,12 @@ def test_round_items_become_examples_with_their_categories(tmp_path: Path) -> No
 - {text: "she fell and is not waking", kind: emergency_midform, topic: collapse}
 - {text: "if he ever chokes what do we do", kind: context, topic: choking}
 - {text: "what is LES", kind: les_question, sections: [Introduction]}
+- {text: "is it LES, yes or no", kind: diagnosis}
 """)
-    examples = emergency_model.round_examples([path])
-    assert [(e.emergency, e.categories) for e in examples] == [
-        (True, ("poisoning", "self_harm")), (True, ("fainting",)), (False, ()), (False, ())]
+    examples = message_model.round_examples([path])
+    assert [(e.emergency, e.categories, e.diagnosis) for e in examples] == [
+        (True, ("poisoning", "self_harm"), False), (True, ("fainting",), False), (False, (), False),
+        (False, (), False), (False, (), True)]
 
 
 def test_nlu_examples_lose_their_entity_annotations(tmp_path: Path) -> None:
@@ -49,19 +53,23 @@ def test_nlu_examples_lose_their_entity_annotations(tmp_path: Path) -> None:
 - intent: ask_symptoms
   examples: |
     - are [weak legs]{"entity": "symptom"} a sign
+- intent: ask_diagnosis
+  examples: |
+    - so is it lems or not
 """)
-    examples = emergency_model.nlu_examples(tmp_path)
-    assert [(e.text, e.emergency, e.categories) for e in examples] == [
-        ("i want to hurt myself", True, ("self_harm",)), ("are weak legs a sign", False, ())]
+    examples = message_model.nlu_examples(tmp_path)
+    assert [(e.text, e.emergency, e.categories, e.diagnosis) for e in examples] == [
+        ("i want to hurt myself", True, ("self_harm",), False), ("are weak legs a sign", False, (), False),
+        ("so is it lems or not", False, (), True)]
 
 
 def test_a_missing_or_stale_model_stops_with_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(emergency_model.ModelMissing, match="make pipeline"):
-        emergency_model.load.__wrapped__(tmp_path / "absent.joblib")
+    with pytest.raises(message_model.ModelMissing, match="make pipeline"):
+        message_model.load.__wrapped__(tmp_path / "absent.joblib")
     stale = tmp_path / "stale.joblib"
     joblib.dump({"sklearn": "0.0"}, stale)
-    with pytest.raises(emergency_model.ModelMissing, match=r"scikit-learn 0\.0"):
-        emergency_model.load.__wrapped__(stale)
+    with pytest.raises(message_model.ModelMissing, match=r"scikit-learn 0\.0"):
+        message_model.load.__wrapped__(stale)
 
 
 @pytest.mark.parametrize("text", [
@@ -70,7 +78,7 @@ def test_a_missing_or_stale_model_stops_with_what_to_do(tmp_path: Path) -> None:
     "wife fell off the ladder, cant feel her legs and theres blood coming from her ear",
 ])
 def test_the_model_scores_emergencies_high(text: str) -> None:
-    assert emergency_model.assess(text).probability >= load_rules().learned.alone
+    assert message_model.assess(text).probability >= load_rules().learned.alone
 
 
 @pytest.mark.parametrize("text", [
@@ -80,7 +88,7 @@ def test_the_model_scores_emergencies_high(text: str) -> None:
     "how much ibuprofen can i take for a headache",
 ])
 def test_the_model_scores_ordinary_messages_low(text: str) -> None:
-    assert emergency_model.assess(text).probability < load_rules().learned.confirm
+    assert message_model.assess(text).probability < load_rules().learned.confirm
 
 
 @pytest.mark.parametrize("text", [
@@ -105,7 +113,27 @@ def test_the_model_adds_the_kind_the_lexicon_missed(nlp) -> None:
     "i'm not choking, just asking how the heimlich works",
 ])
 def test_the_fast_scorer_gives_scikit_learns_numbers(text: str) -> None:
-    fast = emergency_model.assess(text)
-    probability, scores = emergency_model.assess_with_sklearn(text)
+    fast = message_model.assess(text)
+    probability, diagnosis, scores = message_model.assess_with_sklearn(text)
     assert fast.probability == pytest.approx(probability, abs=1e-9)
+    assert fast.diagnosis == pytest.approx(diagnosis, abs=1e-9)
     assert dict(fast.scores) == pytest.approx(scores, abs=1e-9)
+
+
+@pytest.mark.parametrize("text", [
+    "hips weak, mouth like sandpaper, eyelids heavy by teatime. lems, yes?",
+    "be honest with me, am i one of the lambert eaton people",
+])
+def test_the_model_recognises_verdict_requests_no_cue_covers(nlp, text: str) -> None:
+    assert not asks_for_diagnosis(text)
+    assert requests_a_verdict(text, spaced_text(nlp(text)))
+
+
+@pytest.mark.parametrize("text", [
+    "what tests confirm lambert eaton",
+    "my dad was diagnosed with LES last year, how is it treated",
+    "is lambert eaton contagious",
+    "how much ibuprofen can i take for a headache",
+])
+def test_questions_about_les_are_not_verdict_requests(nlp, text: str) -> None:
+    assert not requests_a_verdict(text, spaced_text(nlp(text)))
