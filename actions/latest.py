@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH
+from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
 
 RED_FLAG = "red_flag"
 NOT_CONCEPTS = {RED_FLAG, "emergency_kind"}
@@ -48,6 +48,12 @@ def intent_confidence(tracker: Tracker) -> float:
 def is_english(tracker: Tracker) -> bool:
     """The NLU did not mark the message as another language or as machine text."""
     return tracker.latest_message.get(LANGUAGE_KEY) != NOT_ENGLISH
+
+
+def scope_mark(tracker: Tracker) -> str | None:
+    """The NLU's mark for a question outside LES or outside the article, if any."""
+    mark = tracker.latest_message.get(SCOPE_KEY)
+    return str(mark) if mark else None
 
 
 def text(tracker: Tracker) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge.article import Article, Passage, load_article
-from bot.knowledge.relevance import off_topic
+from bot.knowledge.relevance import LES_CONCEPT, LES_TREATMENT_CONCEPTS, off_topic
 from bot.knowledge.retrieval import Retriever
+from bot.language.entities import OUTSIDE
 from bot.language.requests import asks_for_diagnosis
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
@@ -25,6 +26,7 @@ NOT_COVERED_INTENT = "ask_uncovered"
 RETRIEVAL_INTENTS = ("nlu_fallback", "out_of_scope")
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
+_ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
 # Intents whose questions are often about a specific symptom the article lists.
 SYMPTOM_LIKE_INTENTS = {"ask_complications", "ask_weakness_pattern", "ask_uncovered", "ask_exam"}
 # Symptom concepts too general to move an answer to another section.
@@ -132,10 +134,12 @@ def _retriever() -> Retriever:
 
 def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
            les_context: bool = False, mentions_domain: bool = False,
-           confidence: float = 0.0, english: bool = True) -> Answer:
+           confidence: float = 0.0, english: bool = True, scope: str | None = None) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic). A message that is not English (or is pasted machine text) is
-    never matched against the article: "none", the reply that says what the bot can do."""
+    never matched against the article: "none", the reply that says what the bot can do.
+    ``scope``: the learned model's mark (bot/language/scope_mark.py), followed where the
+    relevance gate found nothing."""
     if not english:
         return Answer("none")
     article = article or load_article()
@@ -143,6 +147,13 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
                           confidence)
     if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere.reason):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
+    if intent != NO_DIAGNOSIS_INTENT and scope is not None:
+        if scope != OUTSIDE or concepts & _ABOUT_LES:
+            # a question that names LES or one of its medicines is about LES: at most "not covered"
+            intent = NOT_COVERED_INTENT
+        elif not les_context:
+            return Answer("none")
+        # else "what about for kids?" after an LES answer: a follow-up, whatever the mark
     if intent == NOT_COVERED_INTENT:
         # "Can LES mess with blood pressure?" reads like an off-article question but
         # names a symptom the article lists: answer that instead of "not covered".

@@ -18,6 +18,10 @@ NEGATED_ROLE = "negated"
 # the article.
 LANGUAGE_KEY = "language"
 NOT_ENGLISH = "not-english"
+# The key the NLU adds when the learned model finds a question outside LES or outside the
+# article (bot/language/scope_mark.py), and its values; the answer action reads it.
+SCOPE_KEY = "les_scope"
+OUTSIDE, UNCOVERED = "outside", "uncovered"
 LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)
 
 

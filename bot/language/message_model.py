@@ -1,13 +1,15 @@
 """A learned reader of messages: word and character n-grams, logistic regressions.
 
-Three heads on one set of features: is this an emergency, of which kind, and does it ask
-for a verdict ("is that LES?"). The lexicons know the phrasings someone here wrote down;
+Heads on one set of features: is this an emergency, of which kind; does it ask for a
+verdict ("is that LES?"); is it about something other than LES, or about LES but outside
+the article (insurance, diet). The lexicons know the phrasings someone here wrote down;
 this model learns from many authors' messages (the NLU data and every safety round whose
 first run is recorded, so a sealed round is never trained on) and catches wordings no
 phrase covers. bot/safety/detect.py weighs the emergency heads against the red-flag
 lexicon (red_flags.yml's ``learned`` section), bot/language/requests.py the verdict head
-against the request cues (requests.yml's ``learned``); docs/safety/learned-detector.md
-says how the operating points were chosen.
+against the request cues (requests.yml's ``learned``), bot/language/scope_mark.py turns
+the scope heads into a mark the answer action reads (scope.yml's ``learned``);
+docs/safety/learned-detector.md says how the operating points were chosen.
 
     python -m bot.language.message_model     # train, write build/language/message_model.joblib
 """
@@ -33,12 +35,16 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from bot import paths
+from bot.language.entities import OUTSIDE, UNCOVERED
 
 MODEL_FILE = paths.BUILD / "language" / "message_model.joblib"
 NLU_DIR = paths.DATA / "nlu"
 EMERGENCY_INTENTS = {"emergency": (), "emergency_self_harm": ("self_harm",)}
 DIAGNOSIS_INTENT = "ask_diagnosis"
 DIAGNOSIS_KIND = "diagnosis"
+# The scope heads' positives: NLU intents and the rounds' kinds (tests/eval/rounds/FORMAT.md).
+_SCOPE_OF_INTENT = {"out_of_scope": OUTSIDE, "ask_uncovered": UNCOVERED}
+_SCOPE_OF_KIND = {"out_of_scope": OUTSIDE, "not_covered": UNCOVERED}
 # The rounds' topic names (tests/eval/rounds/FORMAT.md) -> red_flags.yml category ids.
 _TOPIC_CATEGORY = {"collapse": "fainting", "allergic": "allergic_swelling"}
 # "[weak legs](symptom)" and "[x]{...}" annotations in Rasa's NLU examples -> "weak legs".
@@ -55,10 +61,11 @@ class Example:
     emergency: bool
     categories: tuple[str, ...] = ()
     diagnosis: bool = False
+    scope: str = ""  # OUTSIDE, UNCOVERED, or "" (about LES and in the article, or not a question)
 
 
 def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
-    """Every NLU training example; the emergency intents' and ask_diagnosis's are the positives."""
+    """Every NLU training example, each head's positives marked by its intent."""
     found = []
     for path in sorted(nlu_dir.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or ():
@@ -69,7 +76,8 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
                 line = line.strip()
                 if line.startswith("- "):
                     found.append(Example(_ANNOTATION.sub(r"\1", line[2:]), intent in EMERGENCY_INTENTS,
-                                         EMERGENCY_INTENTS.get(intent, ()), intent == DIAGNOSIS_INTENT))
+                                         EMERGENCY_INTENTS.get(intent, ()), intent == DIAGNOSIS_INTENT,
+                                         _SCOPE_OF_INTENT.get(intent, "")))
     return found
 
 
@@ -91,7 +99,8 @@ def round_examples(rounds: list[Path]) -> list[Example]:
                 categories = (_TOPIC_CATEGORY.get(topic, topic),) if topic else ()
                 if item.get("self_harm") and "self_harm" not in categories:
                     categories += ("self_harm",)
-            found.append(Example(str(item["text"]), emergency, categories, item["kind"] == DIAGNOSIS_KIND))
+            found.append(Example(str(item["text"]), emergency, categories, item["kind"] == DIAGNOSIS_KIND,
+                                 _SCOPE_OF_KIND.get(str(item["kind"]), "")))
     return found
 
 
@@ -107,20 +116,26 @@ def _features() -> FeatureUnion:
 
 
 def fit(examples: list[Example]) -> dict[str, Any]:
-    """Train the emergency/not and verdict-request/not models and, on the emergencies, the
-    category model."""
+    """Train the yes/no heads (emergency, verdict request, outside, uncovered) and, on the
+    emergencies, the category model."""
     features = _features()
     matrix = features.fit_transform([e.text for e in examples])
-    emergency = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-    emergency.fit(matrix, [int(e.emergency) for e in examples])
-    diagnosis = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-    diagnosis.fit(matrix, [int(e.diagnosis) for e in examples])
+
+    def head(labels: list[bool]) -> LogisticRegression:
+        model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+        return model.fit(matrix, [int(x) for x in labels])
+
+    emergency = head([e.emergency for e in examples])
+    diagnosis = head([e.diagnosis for e in examples])
+    outside = head([e.scope == OUTSIDE for e in examples])
+    uncovered = head([e.scope == UNCOVERED for e in examples])
     rows = [i for i, e in enumerate(examples) if e.emergency and e.categories]
     labels = MultiLabelBinarizer()
     targets = labels.fit_transform([examples[i].categories for i in rows])
     categories = OneVsRestClassifier(LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000))
     categories.fit(matrix[rows], targets)
-    return {"features": features, "emergency": emergency, "diagnosis": diagnosis, "categories": categories,
+    return {"features": features, "emergency": emergency, "diagnosis": diagnosis, "outside": outside,
+            "uncovered": uncovered, "categories": categories,
             "labels": list(labels.classes_), "sklearn": sklearn.__version__,
             "examples": len(examples), "emergencies": sum(e.emergency for e in examples),
             "diagnosis_requests": sum(e.diagnosis for e in examples)}
@@ -154,6 +169,9 @@ def load(path: Path = MODEL_FILE) -> dict[str, Any]:
     return model
 
 
+_HEADS = ("emergency", "diagnosis", "outside", "uncovered")  # then the categories
+
+
 class _Scorer:
     """The trained model as plain arrays: the same numbers as scikit-learn's pipeline
     (a unit test compares them) in a tenth of the time, without its per-call input checks
@@ -166,7 +184,7 @@ class _Scorer:
             self.parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_,
                                bool(vectorizer.sublinear_tf), offset))
             offset += len(vectorizer.vocabulary_)
-        heads = [model["emergency"], model["diagnosis"], *model["categories"].estimators_]
+        heads = [model[name] for name in _HEADS] + list(model["categories"].estimators_)
         self.weights = np.vstack([np.asarray(h.coef_).ravel() for h in heads]).T  # features x heads
         self.bias = np.array([float(np.asarray(h.intercept_).ravel()[0]) for h in heads])
         self.labels = [str(label) for label in model["labels"]]
@@ -199,13 +217,12 @@ def _scorer() -> _Scorer:
 
 
 class Assessment:
-    """The model's view of one message: how likely an emergency and a verdict request, and
-    the categories' scores only when asked (most messages are not emergencies)."""
+    """The model's view of one message: how likely an emergency (``probability``), a verdict
+    request, a question outside LES or outside the article, and the categories' scores only
+    when asked (most messages are not emergencies)."""
 
-    def __init__(self, probability: float, diagnosis: float, category_logits: np.ndarray,
-                 labels: list[str]) -> None:
-        self.probability = probability
-        self.diagnosis = diagnosis
+    def __init__(self, heads: np.ndarray, category_logits: np.ndarray, labels: list[str]) -> None:
+        self.probability, self.diagnosis, self.outside, self.uncovered = (float(p) for p in heads)
         self._logits = category_logits
         self._labels = labels
 
@@ -227,19 +244,18 @@ def assess(text: str) -> Assessment:
     same text one after the other."""
     scorer = _scorer()
     logits = scorer.logits(text)
-    emergency, diagnosis = (float(p) for p in _sigmoid(logits[:2]))
-    return Assessment(emergency, diagnosis, logits[2:], scorer.labels)
+    return Assessment(_sigmoid(logits[:len(_HEADS)]), logits[len(_HEADS):], scorer.labels)
 
 
-def assess_with_sklearn(text: str) -> tuple[float, float, dict[str, float]]:
-    """The reference: scikit-learn's own pipeline (for the parity test)."""
+def assess_with_sklearn(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """The reference: scikit-learn's own pipeline (for the parity test): each yes/no head's
+    probability, each category's."""
     model = load()
     matrix = model["features"].transform([text])
-    probability = float(model["emergency"].predict_proba(matrix)[0, 1])
-    diagnosis = float(model["diagnosis"].predict_proba(matrix)[0, 1])
+    heads = {name: float(model[name].predict_proba(matrix)[0, 1]) for name in _HEADS}
     scores = model["categories"].predict_proba(matrix)[0]
     pairs = zip(model["labels"], scores, strict=True)
-    return probability, diagnosis, {str(label): float(score) for label, score in pairs}
+    return heads, {str(label): float(score) for label, score in pairs}
 
 
 if __name__ == "__main__":

@@ -22,10 +22,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
-from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, entities_from_doc
+from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
 from bot.language.requests import requests_a_verdict
+from bot.language.scope_mark import scope_mark
 
 OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
@@ -118,4 +119,21 @@ class DiagnosisRequestGuard(UntrainedComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if requests_a_verdict(text, run_together.spaced_text(doc) if doc is not None else None):
                 set_intent(message, ASK_DIAGNOSIS)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class ScopeMarker(UntrainedComponent):
+    """Marks a question the learned model finds outside LES or outside the article
+    (bot/language/scope_mark.py); the intent stays, the answer action reads the mark."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            text = run_together.spaced_text(doc) if doc is not None else message.get(TEXT) or ""
+            mark = scope_mark(text)
+            if mark is not None:
+                message.set(SCOPE_KEY, mark, add_to_output=True)
         return messages

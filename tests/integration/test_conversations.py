@@ -4,6 +4,7 @@ Phrasings are written for these tests; the trained model is the one `make train`
 builds for the current data.
 """
 
+import json
 import sqlite3
 import uuid
 
@@ -115,6 +116,16 @@ def test_small_talk_gets_no_disclaimer(ask):
 def test_out_of_scope_and_odd_input_get_the_fallback(ask, message):
     replies = ask(message)
     assert any(FALLBACK_MARK in r for r in replies), replies
+
+
+def test_a_question_the_learned_model_finds_outside_les_is_marked_and_refused(ask, stack):
+    sender = f"scope-{uuid.uuid4().hex}"
+    replies = ask("what's the best way to give up cigarettes for good", sender=sender)
+    assert any(FALLBACK_MARK in r for r in replies) and not any("section *" in r for r in replies), replies
+    with sqlite3.connect(stack["db"]) as db:
+        (data,) = db.execute("select data from events where sender_id = ? and type_name = 'user'",
+                             (sender,)).fetchone()
+    assert json.loads(data)["parse_data"]["les_scope"] == "outside"
 
 
 def test_empty_message_gets_a_reply(ask):

@@ -2,6 +2,7 @@
 
 from bot.knowledge.answer import answer, render, select
 from bot.knowledge.article import load_article
+from bot.language.entities import OUTSIDE, UNCOVERED
 
 
 def test_a_named_symptom_narrows_the_answer_to_its_item():
@@ -73,3 +74,27 @@ def test_generic_symptoms_do_not_move_an_answer():
 def test_a_message_that_is_not_english_is_never_matched_against_the_article():
     # a JSON paste shares words with the article ("items"), but gets the what-I-can-do reply
     assert answer("out_of_scope", set(), '{"items": [1, 2], "treatment": null}', english=False).kind == "none"
+
+
+def test_a_question_the_model_marks_outside_les_is_refused():
+    # "smoking" is an LES concept (a cause) and the gate's lists name nothing else here:
+    # without the learned model's mark the nearest article passage was the answer
+    text = "what's the best way to give up cigarettes for good"
+    assert answer("out_of_scope", {"smoking"}, text).kind == "article"
+    assert answer("out_of_scope", {"smoking"}, text, scope=OUTSIDE).kind == "none"
+
+
+def test_a_follow_up_in_an_les_conversation_is_answered_whatever_the_mark():
+    result = answer("ask_treatment", set(), "and what do they do for it", les_context=True, scope=OUTSIDE)
+    assert result.kind == "article" and "Treatment" in result.sections
+
+
+def test_a_marked_question_naming_les_or_its_medicine_is_at_most_not_covered():
+    assert answer("ask_medicines", {"pyridostigmine"}, "pyridostigmine and grapefruit?",
+                  scope=OUTSIDE).kind == "not_covered"
+    assert answer("ask_treatment", {"les"}, "will LES treatment be paid by my plan",
+                  scope=UNCOVERED).kind == "not_covered"
+
+
+def test_a_verdict_request_is_refused_as_one_whatever_the_scope_mark():
+    assert answer("ask_diagnosis", {"les"}, "is it LES?", scope=UNCOVERED).kind == "no_diagnosis"

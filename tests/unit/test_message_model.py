@@ -8,8 +8,10 @@ import joblib
 import pytest
 
 from bot.language import message_model, pipeline
+from bot.language.entities import OUTSIDE, UNCOVERED
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
 from bot.language.run_together import spaced_text
+from bot.language.scope_mark import scope_mark
 from bot.safety.detect import find_red_flags
 from bot.safety.rules import load_rules
 
@@ -38,11 +40,14 @@ def test_round_items_become_examples_with_their_categories(tmp_path: Path) -> No
 - {text: "if he ever chokes what do we do", kind: context, topic: choking}
 - {text: "what is LES", kind: les_question, sections: [Introduction]}
 - {text: "is it LES, yes or no", kind: diagnosis}
+- {text: "best pizza in town", kind: out_of_scope}
+- {text: "does insurance pay for IVIg", kind: not_covered}
 """)
     examples = message_model.round_examples([path])
-    assert [(e.emergency, e.categories, e.diagnosis) for e in examples] == [
-        (True, ("poisoning", "self_harm"), False), (True, ("fainting",), False), (False, (), False),
-        (False, (), False), (False, (), True)]
+    assert [(e.emergency, e.categories, e.diagnosis, e.scope) for e in examples] == [
+        (True, ("poisoning", "self_harm"), False, ""), (True, ("fainting",), False, ""),
+        (False, (), False, ""), (False, (), False, ""), (False, (), True, ""),
+        (False, (), False, "outside"), (False, (), False, "uncovered")]
 
 
 def test_nlu_examples_lose_their_entity_annotations(tmp_path: Path) -> None:
@@ -56,11 +61,19 @@ def test_nlu_examples_lose_their_entity_annotations(tmp_path: Path) -> None:
 - intent: ask_diagnosis
   examples: |
     - so is it lems or not
+- intent: out_of_scope
+  examples: |
+    - who won the match
+- intent: ask_uncovered
+  examples: |
+    - is there an LES diet
 """)
     examples = message_model.nlu_examples(tmp_path)
-    assert [(e.text, e.emergency, e.categories, e.diagnosis) for e in examples] == [
-        ("i want to hurt myself", True, ("self_harm",), False), ("are weak legs a sign", False, (), False),
-        ("so is it lems or not", False, (), True)]
+    assert [(e.text, e.emergency, e.categories, e.diagnosis, e.scope) for e in examples] == [
+        ("i want to hurt myself", True, ("self_harm",), False, ""),
+        ("are weak legs a sign", False, (), False, ""),
+        ("so is it lems or not", False, (), True, ""), ("who won the match", False, (), False, "outside"),
+        ("is there an LES diet", False, (), False, "uncovered")]
 
 
 def test_a_missing_or_stale_model_stops_with_what_to_do(tmp_path: Path) -> None:
@@ -114,9 +127,9 @@ def test_the_model_adds_the_kind_the_lexicon_missed(nlp) -> None:
 ])
 def test_the_fast_scorer_gives_scikit_learns_numbers(text: str) -> None:
     fast = message_model.assess(text)
-    probability, diagnosis, scores = message_model.assess_with_sklearn(text)
-    assert fast.probability == pytest.approx(probability, abs=1e-9)
-    assert fast.diagnosis == pytest.approx(diagnosis, abs=1e-9)
+    heads, scores = message_model.assess_with_sklearn(text)
+    assert [fast.probability, fast.diagnosis, fast.outside, fast.uncovered] == pytest.approx(
+        [heads["emergency"], heads["diagnosis"], heads["outside"], heads["uncovered"]], abs=1e-9)
     assert dict(fast.scores) == pytest.approx(scores, abs=1e-9)
 
 
@@ -137,3 +150,15 @@ def test_the_model_recognises_verdict_requests_no_cue_covers(nlp, text: str) -> 
 ])
 def test_questions_about_les_are_not_verdict_requests(nlp, text: str) -> None:
     assert not requests_a_verdict(text, spaced_text(nlp(text)))
+
+
+@pytest.mark.parametrize(("text", "mark"), [
+    ("what time does the pharmacy on main street close", OUTSIDE),
+    ("how do i get my toddler to sleep through the night", OUTSIDE),
+    ("will my employer have to let me work from home because of my LES", UNCOVERED),
+    ("what is lambert eaton syndrome", None),
+    ("how do doctors test for LES", None),
+    ("my legs are weak and my mouth is dry", None),
+])
+def test_the_scope_heads_mark_questions_outside_les_or_the_article(text: str, mark: str | None) -> None:
+    assert scope_mark(text) == mark
