@@ -174,6 +174,19 @@ def test_an_overdose_meant_to_end_it_gets_988_as_well(nlp):
     assert "poisoning" in reported and "self_harm" in reported
 
 
+@pytest.mark.parametrize("text", [
+    "my son is sat in his car with the doors shut and the motor running",
+    "dad has the engine running in the closed shed and wont come out",
+])
+def test_a_running_engine_in_a_closed_space_is_poisoning(nlp, text):
+    assert "poisoning" in find_red_flags(nlp(text)).reported
+
+
+def test_a_running_engine_meant_to_end_it_gets_poison_help_and_988(nlp):
+    reported = find_red_flags(nlp("hes shut in the garage with the car running and says he wants to end it")).reported
+    assert "poisoning" in reported and "self_harm" in reported
+
+
 def test_fits_without_waking_are_a_seizure_not_self_harm(nlp):
     text = "he keeps fitting, one after the other, and not waking up between them"
     reported = find_red_flags(nlp(text)).reported
