@@ -246,7 +246,12 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         if score >= (learned.self_harm if category in _self_harm_ids() else learned.category):
             finding.add(finding.reported, category)
     if not finding.reported:
-        finding.add(finding.reported, assessment.scores[0][0])
+        # No kind is clear: the lexicon's own (a mention it took for general) names it,
+        # else the likeliest kind that is not self-harm (988 only when self-harm is clear)
+        fallback = finding.generic or [c for c, _ in assessment.scores if c not in _self_harm_ids()][:1]
+        for category in fallback:
+            finding.add(finding.reported, category)
+        finding.generic = [c for c in finding.generic if c not in finding.reported]
 
 
 def _acute_onset(doc: Doc, rules: SafetyRules, context: _Context, finding: RedFlagFinding) -> None:

@@ -2,6 +2,7 @@
 wording, and the first message each kind gets (written here, not taken from the
 evaluation rounds)."""
 
+import numpy as np
 import pytest
 
 from bot.safety.detect import find_red_flags
@@ -183,8 +184,35 @@ def test_a_running_engine_in_a_closed_space_is_poisoning(nlp, text):
 
 
 def test_a_running_engine_meant_to_end_it_gets_poison_help_and_988(nlp):
-    reported = find_red_flags(nlp("hes shut in the garage with the car running and says he wants to end it")).reported
+    text = "hes shut in the garage with the car running and says he wants to end it"
+    reported = find_red_flags(nlp(text)).reported
     assert "poisoning" in reported and "self_harm" in reported
+
+
+@pytest.mark.parametrize("category,text", [
+    ("breathing", "ayuda mi nieta no respira y esta morada"),
+    ("fainting", "mi suegro se desmayó en el baño y no responde"),
+    ("seizure", "mi sobrino esta convulsionando en el sillon"),
+    ("chest_pain", "tengo dolor en el pecho que me baja al brazo"),
+    ("stroke", "mi mamá tiene la boca chueca y no puede mover el brazo"),
+    ("poisoning", "el bebé se tragó una pila de reloj"),
+    ("bleeding", "se cortó la mano y no para de sangrar"),
+    ("self_harm", "ya no quiero vivir, tengo las pastillas aquí"),
+])
+def test_emergencies_typed_in_spanish(nlp, category, text):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def test_the_model_alone_names_no_self_harm_it_is_unsure_of(nlp, monkeypatch):
+    # the model is sure of an emergency but of no kind: the likeliest kind that is not
+    # self-harm is reported, so 988 is not sent for what may be something else
+    from bot.language import message_model
+    from bot.safety import detect
+
+    labels = ["breathing", "self_harm", "poisoning"]
+    unsure = message_model.Assessment(np.array([0.95, 0.0, 0.0, 0.0]), np.array([-1.2, -0.9, -3.0]), labels)
+    monkeypatch.setattr(detect, "assess", lambda text: unsure)
+    assert find_red_flags(nlp("grandpa is not himself at all")).reported == ["breathing"]
 
 
 def test_fits_without_waking_are_a_seizure_not_self_harm(nlp):
