@@ -225,9 +225,10 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     A phrase the model finds implausible as an emergency ("a stroke of luck") becomes a
     generic mention, unless the writer put "now" beside it. With no phrase, the model alone
     reports at its own, higher threshold, but not when the lexicon explains the alarming
-    word ("the video kept choking"). On top of the lexicon's categories the model adds only
-    the ones it is sure of ("his right side is floppy": stroke, so "note the time"; "the
-    whole bottle, I want it over": self-harm, so 988).
+    word ("the video kept choking") or negates it ("none of them drank the bleach"). On
+    top of the lexicon's categories the model adds only the ones it is sure of ("his right
+    side is floppy": stroke, so "note the time"; "the whole bottle, I want it over":
+    self-harm, so 988).
     """
     assessment = assess(text)
     if finding.reported:
@@ -242,13 +243,18 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         return
     if assessment.probability < learned.alone or explained:
         return
+    if assessment.scores[0][0] in finding.negated:
+        return  # "none of them drank the bleach": the kind the model sees is one the writer negated
     for category, score in assessment.scores:
+        if category in finding.negated:
+            continue
         if score >= (learned.self_harm if category in _self_harm_ids() else learned.category):
             finding.add(finding.reported, category)
     if not finding.reported:
         # No kind is clear: the lexicon's own (a mention it took for general) names it,
         # else the likeliest kind that is not self-harm (988 only when self-harm is clear)
-        fallback = finding.generic or [c for c, _ in assessment.scores if c not in _self_harm_ids()][:1]
+        fallback = finding.generic or [c for c, _ in assessment.scores
+                                       if c not in _self_harm_ids() and c not in finding.negated][:1]
         for category in fallback:
             finding.add(finding.reported, category)
         finding.generic = [c for c in finding.generic if c not in finding.reported]

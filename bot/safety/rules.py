@@ -22,6 +22,10 @@ from bot.language.normalize import stem
 CONCEPT_MARK = "@"
 # Words that cancel the symptom right after them ("not numb", "no weakness").
 _NEGATORS = {"no", "not", "never", "without", "nor", "deny", "denie"}
+# matched on the word as typed: their normal forms ("non") would also catch "non responsive"
+_NEGATING_SUBJECTS = {"none", "neither"}
+# "no swelling in his face or throat": a negation carries over "or" to the next word listed
+_LIST_JOINS = {"or", "nor"}
 
 
 @lru_cache(maxsize=1)
@@ -115,8 +119,20 @@ def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
     for i in range(index - 1, max(-1, index - window - 1), -1):
         if doc[i].norm_ in _CLAUSE_BREAKS:
             return False
-        if doc[i].norm_ in _NEGATORS:
+        if doc[i].norm_ in _NEGATORS or doc[i].lower_ in _NEGATING_SUBJECTS:
             return True
+    return False
+
+
+def _listed_after(doc: Doc, negated: set[int], index: int) -> bool:
+    """``index`` follows a negated word in one clause, joined to it by "or" / "nor"."""
+    joined = False
+    for i in range(index - 1, -1, -1):
+        if i in negated:
+            return joined
+        if doc[i].norm_ in _CLAUSE_BREAKS - {","}:
+            return False
+        joined = joined or doc[i].norm_ in _LIST_JOINS
     return False
 
 
@@ -138,9 +154,10 @@ class Together:
                    for i in range(ent.start, ent.end)}
         # a word right after a negation does not count ("isn't drooping"); a wider window
         # would take the "can't" of "can't lift his left arm" for the arm's
-        hits = [[i for i in group.positions(doc, start, end)
-                 if i not in ignored and not negated_at(doc, i, window=1)]
-                for group in self.groups]
+        found = [[i for i in group.positions(doc, start, end) if i not in ignored] for group in self.groups]
+        negated = {i for group in found for i in group if negated_at(doc, i, window=1)}
+        negated |= {j for group in found for j in group if _listed_after(doc, negated, j)}
+        hits = [[i for i in group if i not in negated] for group in found]
         if not all(hits):
             return None
         first = min(h[0] for h in hits)

@@ -94,6 +94,9 @@ def test_every_category_is_reported(nlp, category, text):
     "my legs are weak when i climb stairs",
     "i don't have any chest pain or pressure",
     "he was shaking all over in the movie, how do you treat that",
+    "no hives on his face or lips after the infusion, all good",
+    "none of the grandkids drank the bleach, the cap was still on",
+    "neither of them swallowed the pills, i found every one",
 ])
 def test_mentions_that_are_not_reports(nlp, text):
     assert find_red_flags(nlp(text)).reported == []
