@@ -14,9 +14,10 @@ export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 PIPELINE := build/spacy/les_en/meta.json
 PIPELINE_INPUTS := $(wildcard bot/language/*.py) data/lexicon/concepts.yml bot/safety/red_flags.yml
 DRUG_NAMES := build/drug_names.txt
-# The learned emergency detector: NLU data and the safety rounds whose first run is recorded.
+# The learned message model: NLU data, its own examples (data/learned/) and the safety
+# rounds whose first run is recorded.
 MESSAGE_MODEL := build/language/message_model.joblib
-MESSAGE_MODEL_INPUTS := bot/language/message_model.py $(wildcard data/nlu/*.yml) $(wildcard tests/eval/rounds/*.yml)
+MESSAGE_MODEL_INPUTS := bot/language/message_model.py $(wildcard data/nlu/*.yml) $(wildcard data/learned/*.yml) $(wildcard tests/eval/rounds/*.yml)
 WIDGET := build/widget/les-widget.js
 NODE_MODULES := widget/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium

@@ -39,6 +39,8 @@ from bot.language.entities import OUTSIDE, UNCOVERED
 
 MODEL_FILE = paths.BUILD / "language" / "message_model.joblib"
 NLU_DIR = paths.DATA / "nlu"
+# Examples for this model only, in the NLU format (the intent classifier does not see them).
+LEARNED_DIR = paths.DATA / "learned"
 EMERGENCY_INTENTS = {"emergency": (), "emergency_self_harm": ("self_harm",)}
 DIAGNOSIS_INTENT = "ask_diagnosis"
 DIAGNOSIS_KIND = "diagnosis"
@@ -143,7 +145,7 @@ def fit(examples: list[Example]) -> dict[str, Any]:
 
 def build(out: Path = MODEL_FILE) -> dict[str, Any]:
     rounds = recorded_rounds()
-    examples = nlu_examples() + round_examples(rounds)
+    examples = nlu_examples() + nlu_examples(LEARNED_DIR) + round_examples(rounds)
     emergencies = sum(e.emergency for e in examples)
     requests = sum(e.diagnosis for e in examples)
     print(f"training the message model on {len(examples)} messages ({emergencies} emergencies, "

@@ -241,7 +241,13 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
             if score >= learned.added:
                 finding.add(finding.reported, category)
         return
-    if assessment.probability < learned.alone or explained:
+    if explained:
+        return
+    if assessment.probability < learned.alone:
+        if assessment.probability >= learned.self_harm_alone and not set(finding.negated) & _self_harm_ids():
+            for category, score in assessment.scores:
+                if category in _self_harm_ids() and score >= learned.self_harm_sure:
+                    finding.add(finding.reported, category)
         return
     if assessment.scores[0][0] in finding.negated:
         return  # "none of them drank the bleach": the kind the model sees is one the writer negated
@@ -252,9 +258,8 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
             finding.add(finding.reported, category)
     if not finding.reported:
         # No kind is clear: the lexicon's own (a mention it took for general) names it,
-        # else the likeliest kind that is not self-harm (988 only when self-harm is clear)
-        fallback = finding.generic or [c for c, _ in assessment.scores
-                                       if c not in _self_harm_ids() and c not in finding.negated][:1]
+        # else the model's likeliest
+        fallback = finding.generic or [c for c, _ in assessment.scores if c not in finding.negated][:1]
         for category in fallback:
             finding.add(finding.reported, category)
         finding.generic = [c for c in finding.generic if c not in finding.reported]

@@ -33,6 +33,8 @@ from bot.safety.flags import (
 )
 from bot.safety.rules import load_rules
 
+NLU_FALLBACK = "nlu_fallback"
+
 __all__ = ["EMERGENCY", "EMERGENCY_INTENTS", "EMERGENCY_SELF_HARM", "RED_FLAGS_KEY", "RedFlagClassifier"]
 
 
@@ -77,6 +79,14 @@ class RedFlagClassifier(UntrainedComponent):
             replacement = _best_non_emergency(ranking)
             if replacement is not None:
                 set_intent(message, replacement["name"], replacement["confidence"])
+        elif intent.get("name") == NLU_FALLBACK and _classified_emergency_first(ranking):
+            # The fallback came from the emergency guess being close to the next one
+            # ("im not suicidal, just sad. what is the prognosis"); without the emergency
+            # the next guess stands on its own confidence.
+            replacement = _best_non_emergency([c for c in ranking if c.get("name") != NLU_FALLBACK])
+            threshold = float(self.config.get("fallback_threshold", 1.0))
+            if replacement is not None and replacement["confidence"] >= threshold:
+                set_intent(message, replacement["name"], replacement["confidence"])
         final = (message.get(INTENT) or {}).get("name")
         if final in EMERGENCY_INTENTS:
             kind = first_message_kind(finding.reported, self_harm_intent=final == EMERGENCY_SELF_HARM)
@@ -89,6 +99,12 @@ def _add_kind_entity(message: Message, kind: str) -> None:
     entities.append({"entity": EMERGENCY_KIND, "value": kind, "start": 0, "end": 0,
                      "confidence_entity": 1.0, "extractor": "RedFlagClassifier"})
     message.set(ENTITIES, entities, add_to_output=True)
+
+
+def _classified_emergency_first(ranking: list[dict[str, Any]]) -> bool:
+    """The intent classifier's own first guess (under the fallback) is an emergency."""
+    guesses = [c for c in ranking if c.get("name") != NLU_FALLBACK]
+    return bool(guesses) and guesses[0].get("name") in EMERGENCY_INTENTS
 
 
 def _best_non_emergency(ranking: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -224,6 +224,10 @@ class Learned:
     category: float
     self_harm: float
     added: float
+    # self-harm said indirectly ("how high does a roof need to be"): a lower emergency
+    # probability is enough when the model is this sure the kind is self-harm
+    self_harm_alone: float
+    self_harm_sure: float
 
 
 @dataclass(frozen=True)

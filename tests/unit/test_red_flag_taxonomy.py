@@ -158,6 +158,7 @@ def test_past_general_and_look_alike_mentions_are_not_reports(nlp, text):
     ("chest_pain", "no... sudden crushing chest pain"),
     ("chest_pain", "sorry if this is silly but my chest is hurting so bad"),
     ("self_harm", "i\nwant\nto\ndie"),
+    ("self_harm", "i know exactly how much of my insulin it would take"),
 ])
 def test_indirect_and_buried_reports(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported
@@ -206,16 +207,17 @@ def test_emergencies_typed_in_spanish(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported
 
 
-def test_the_model_alone_names_no_self_harm_it_is_unsure_of(nlp, monkeypatch):
-    # the model is sure of an emergency but of no kind: the likeliest kind that is not
-    # self-harm is reported, so 988 is not sent for what may be something else
+def test_the_model_alone_takes_the_kind_of_the_lexicons_own_mention(nlp, monkeypatch):
+    # the model is sure of an emergency but of no kind (its likeliest is self-harm, at 0.29):
+    # the kind of the mention the lexicon found (here taken for hypothetical) is reported,
+    # so 988 is not sent on the model's guess
     from bot.language import message_model
     from bot.safety import detect
 
     labels = ["breathing", "self_harm", "poisoning"]
     unsure = message_model.Assessment(np.array([0.95, 0.0, 0.0, 0.0]), np.array([-1.2, -0.9, -3.0]), labels)
     monkeypatch.setattr(detect, "assess", lambda text: unsure)
-    assert find_red_flags(nlp("grandpa is not himself at all")).reported == ["breathing"]
+    assert find_red_flags(nlp("what if he stops breathing")).reported == ["breathing"]
 
 
 def test_fits_without_waking_are_a_seizure_not_self_harm(nlp):

@@ -1,0 +1,68 @@
+"""The NLU component that makes a reported red flag the intent, and overrules an emergency
+guess the detector does not share (bot/safety/rasa_component.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language import pipeline
+from bot.safety.rasa_component import RedFlagClassifier
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline.load()
+
+
+@pytest.fixture(scope="module")
+def component() -> RedFlagClassifier:
+    return RedFlagClassifier({"fallback_threshold": 0.35})
+
+
+def _parsed(nlp, text: str, intent: dict[str, Any], ranking: list[dict[str, Any]]) -> Message:
+    message = Message(data={TEXT: text, INTENT: intent, INTENT_RANKING_KEY: ranking})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    return message
+
+
+def _guess(name: str, confidence: float) -> dict[str, Any]:
+    return {"name": name, "confidence": confidence}
+
+
+def _intent(message: Message) -> str:
+    return message.get(INTENT)["name"]
+
+
+def test_a_reported_red_flag_becomes_the_intent(nlp, component):
+    guess = _guess("ask_symptoms", 0.9)
+    message = _parsed(nlp, "my dad cant breathe and his lips are blue", guess, [guess])
+    component.process([message])
+    assert _intent(message) == "emergency"
+
+
+def test_an_emergency_guess_the_detector_does_not_share_gives_way(nlp, component):
+    ranking = [_guess("emergency", 0.6), _guess("ask_complications", 0.3)]
+    message = _parsed(nlp, "can lems make breathing hard later on", ranking[0], ranking)
+    component.process([message])
+    assert _intent(message) == "ask_complications"
+
+
+def test_a_fallback_caused_by_an_overruled_emergency_guess_gives_way_too(nlp, component):
+    # the emergency guess (0.51) was too close to the question's (0.48) for the fallback
+    ranking = [_guess("nlu_fallback", 0.35), _guess("emergency_self_harm", 0.51), _guess("ask_outlook", 0.48)]
+    text = "not suicidal, only low since the news. how do people do long term"
+    message = _parsed(nlp, text, ranking[0], ranking)
+    component.process([message])
+    assert _intent(message) == "ask_outlook"
+
+
+def test_a_fallback_stays_when_the_next_guess_is_weak_too(nlp, component):
+    ranking = [_guess("nlu_fallback", 0.35), _guess("emergency_self_harm", 0.4), _guess("ask_outlook", 0.2)]
+    message = _parsed(nlp, "not suicidal, only low since the news", ranking[0], ranking)
+    component.process([message])
+    assert _intent(message) == "nlu_fallback"
