@@ -25,11 +25,12 @@ from bot.language.english import looks_english
 from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
-from bot.language.requests import requests_a_verdict
+from bot.language.requests import asks_for_diagnosis, requests_a_verdict
 from bot.language.scope_mark import scope_mark
 
 OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
+SCREENING_STARTS = {"start_screening", "restart_screening"}
 INFORM_SYMPTOMS = "inform_symptoms"
 
 
@@ -110,12 +111,18 @@ class DiagnosisRequestGuard(UntrainedComponent):
     """A request for a verdict in any form ("odds", "rule out", "yes or no") is ask_diagnosis:
     a cue phrase or the learned model (bot/language/requests.py).
 
-    After the classifier and before the RedFlagClassifier, so an emergency still wins.
+    After the classifier and before the RedFlagClassifier, so an emergency still wins. A
+    request to start the symptom check ("check my symptoms") is left alone by the model: the
+    screening never gives a verdict either, and it is what the person asked for.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            if (message.get(INTENT) or {}).get("name") in SCREENING_STARTS:
+                if asks_for_diagnosis(text):
+                    set_intent(message, ASK_DIAGNOSIS)
+                continue
             doc = message.get(SPACY_DOCS[TEXT])
             if requests_a_verdict(text, run_together.spaced_text(doc) if doc is not None else None):
                 set_intent(message, ASK_DIAGNOSIS)

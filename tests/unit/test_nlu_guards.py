@@ -1,5 +1,5 @@
-"""The NLU component that makes a reported red flag the intent, and overrules an emergency
-guess the detector does not share (bot/safety/rasa_component.py)."""
+"""The NLU components that decide the intent after the classifier: the red-flag component
+(bot/safety/rasa_component.py) and the verdict-request guard (bot/language/rasa_component.py)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,12 @@ def test_a_fallback_stays_when_the_next_guess_is_weak_too(nlp, component):
     message = _parsed(nlp, "not suicidal, only low since the news", ranking[0], ranking)
     component.process([message])
     assert _intent(message) == "nlu_fallback"
+
+
+def test_a_request_to_start_the_symptom_check_is_not_taken_for_a_verdict_request(nlp):
+    from bot.language.rasa_component import DiagnosisRequestGuard
+
+    guess = _guess("start_screening", 0.9)
+    message = _parsed(nlp, "check my symptoms", guess, [guess])
+    DiagnosisRequestGuard({}).process([message])
+    assert _intent(message) == "start_screening"
