@@ -119,12 +119,12 @@ class DiagnosisRequestGuard(UntrainedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if (message.get(INTENT) or {}).get("name") in SCREENING_STARTS:
-                if asks_for_diagnosis(text):
-                    set_intent(message, ASK_DIAGNOSIS)
-                continue
             doc = message.get(SPACY_DOCS[TEXT])
-            if requests_a_verdict(text, run_together.spaced_text(doc) if doc is not None else None):
+            if (message.get(INTENT) or {}).get("name") in SCREENING_STARTS:
+                asks = asks_for_diagnosis(text)
+            else:
+                asks = requests_a_verdict(text, run_together.spaced_text(doc) if doc is not None else None)
+            if asks:
                 set_intent(message, ASK_DIAGNOSIS)
         return messages
 
