@@ -75,6 +75,16 @@ class Lexicon:
         })
 
 
+def _phrases(path: Path, cid: str, items: list[Any] | None) -> tuple[str, ...]:
+    """A concept's or category's phrases. A number among them is a phrase cut at its comma
+    by a YAML flow list ([3,4-dap] is [3, "4-dap"]: every "3" became a medicine name)."""
+    for item in items or ():
+        if not isinstance(item, str):
+            raise ValueError(f"{path}: {cid!r} has the non-text phrase {item!r}; quote phrases that "
+                             'contain a comma ("3,4-dap")')
+    return tuple(items or ())
+
+
 @lru_cache(maxsize=4)
 def red_flag_file(path: Path) -> dict[str, Any]:
     """The red-flag file, parsed once: categories, rule phrases and look-alikes share it."""
@@ -86,7 +96,7 @@ def load_red_flags(path: Path = paths.RED_FLAGS_FILE) -> tuple[RedFlagCategory, 
     categories = red_flag_file(path).get("categories") or {}
     result = []
     for cid, body in categories.items():
-        patterns = tuple(str(p) for p in body.get("patterns") or ())
+        patterns = _phrases(path, cid, body.get("patterns"))
         if not patterns:
             raise ValueError(f"{path}: red-flag category {cid!r} has no patterns")
         together = tuple(
@@ -130,7 +140,7 @@ def load_concepts(path: Path = paths.CONCEPTS_FILE) -> tuple[Concept, ...]:
         if cid in seen:
             raise ValueError(f"{path}: concept {cid!r} is defined twice")
         seen.add(cid)
-        patterns = tuple(str(p) for p in body.get("patterns") or ())
+        patterns = _phrases(path, cid, body.get("patterns"))
         if not patterns:
             raise ValueError(f"{path}: concept {cid!r} has no patterns")
         result.append(Concept(cid, str(body["label"]), patterns, body.get("item")))

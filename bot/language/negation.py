@@ -20,7 +20,8 @@ RED_FLAG_LABEL = "red_flag"
 _NOT_NEGATIONS = {"cannot", "can't", "cant", "couldn't", "couldnt", "versus", "doubt", "declined"}
 _EXTRA_PRECEDING = [
     "haven't", "havent", "have not", "hasn't", "hasnt", "has not", "had no", "have no",
-    "has no", "not any", "nor", "neither", "none", "zero", "never had", "no more",
+    "has no", "not any", "nor", "neither", "none", "nobody", "no one", "noone", "no-one",
+    "zero", "never had", "no more",
     "not had", "not having", "no sign", "free from", "ain't", "aint",
 ]
 _EXTRA_FOLLOWING = [
@@ -42,6 +43,17 @@ _EXTRA_TERMINATION = [
     "except", "only", "just", "though", "although",
 ]
 _RED_FLAG_BREAKS = {",", ";", "and", "&", "-", "but", ".", "...", "…", "!", "?", ":"}
+# A negative subject negates its clause's verb, however far ("nobody in the house has had a
+# seizure"): it reaches to the clause's end (the breaks above) instead of the word window.
+_SUBJECT_NEGATIONS = {"nobody", "no one", "noone", "no-one", "none", "neither"}
+SUBJECT_WINDOW = 12
+# "no" answering the bot's question, then a clause of its own ("no the co alarm is going off",
+# "no im choking" typed without a comma): an answer, not a negation of what follows.
+_CLAUSE_OPENERS = {
+    "i", "im", "i'm", "ive", "i've", "the", "my", "we", "we're", "were", "our", "he", "he's",
+    "hes", "she", "she's", "shes", "his", "her", "they", "they're", "their", "it", "it's",
+    "its", "there", "there's", "theres", "this", "that", "someone", "somebody",
+}
 
 
 def les_termset() -> dict[str, list[str]]:
@@ -69,6 +81,7 @@ class WindowedNegex(Negex):
 
     def negex(self, doc: Doc) -> Doc:
         preceding, following, terminating = self.process_negations(doc)
+        preceding = [p for p in preceding if not _answer_no(doc, p[1], p[2])]
         for start, end in self.termination_boundaries(doc, terminating):
             before = [(s, e) for _, s, e in preceding if start <= s < end]
             after = [(s, e) for _, s, e in following if start <= s < end]
@@ -81,7 +94,8 @@ class WindowedNegex(Negex):
     def _is_negated(self, doc: Doc, ent: Span, before: list, after: list) -> bool:
         strict = ent.label_ == RED_FLAG_LABEL
         for s, e in before:
-            in_window = s < ent.start and ent.start - e <= self.window
+            window = SUBJECT_WINDOW if doc[s:e].text.lower() in _SUBJECT_NEGATIONS else self.window
+            in_window = s < ent.start and ent.start - e <= window
             if in_window and not (strict and self._breaks_between(doc, e, ent.start)):
                 return True
         for s, _ in after:
@@ -89,6 +103,15 @@ class WindowedNegex(Negex):
             if in_window and not (strict and self._breaks_between(doc, ent.end, s)):
                 return True
         return False
+
+
+def _answer_no(doc: Doc, start: int, end: int) -> bool:
+    """The trigger is a bare "no" opening the message or a sentence, followed by a clause
+    with its own subject."""
+    if doc[start:end].text.lower() != "no" or end >= len(doc):
+        return False
+    opens = start == 0 or doc[start - 1].is_punct or doc[start].is_sent_start
+    return bool(opens) and doc[end].lower_ in _CLAUSE_OPENERS
 
 
 @Language.factory(

@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
-from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc
+from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, OUTSIDE, SCOPE_KEY, entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import is_question
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
@@ -32,6 +32,9 @@ OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
 SCREENING_STARTS = {"start_screening", "restart_screening"}
 INFORM_SYMPTOMS = "inform_symptoms"
+# Statements that start the symptom check or ask what the person wants to know
+STATEMENTS = {INFORM_SYMPTOMS, "unsure"}
+_WH_WORDS = {"what", "whats", "what's", "why", "how", "which", "when", "where", "who"}
 
 
 
@@ -62,7 +65,9 @@ class NonEnglishClassifier(UntrainedComponent):
     """Makes a message that is not English ``out_of_scope`` (the reply says why).
 
     Placed after the intent classifier and before the RedFlagClassifier, so a red
-    flag the lexicon finds still wins.
+    flag the lexicon finds still wins; and after the DiagnosisRequestGuard, so a verdict
+    request about LES ("¿tengo Lambert-Eaton?") is refused with the exams and tests rather
+    than only told the bot reads English.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -70,6 +75,9 @@ class NonEnglishClassifier(UntrainedComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or looks_english(doc):
                 continue
+            if (message.get(INTENT) or {}).get("name") == ASK_DIAGNOSIS \
+                    and asks_for_diagnosis(message.get(TEXT) or ""):
+                continue  # a cue in its own words: the learned head knows English only
             message.set(LANGUAGE_KEY, NOT_ENGLISH, add_to_output=True)
             set_intent(message, OUT_OF_SCOPE)
         return messages
@@ -134,13 +142,28 @@ class DiagnosisRequestGuard(UntrainedComponent):
 )
 class ScopeMarker(UntrainedComponent):
     """Marks a question the learned model finds outside LES or outside the article
-    (bot/language/scope_mark.py); the intent stays, the answer action reads the mark."""
+    (bot/language/scope_mark.py); the intent stays, the answer action reads the mark.
+
+    One exception: a question about something else that reads like a symptom report
+    ("my knee clicks on the stairs, why") would start the LES symptom check; marked
+    outside, it is ``out_of_scope`` and gets the reply that says what the bot can do.
+    """
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             text = run_together.spaced_text(doc) if doc is not None else message.get(TEXT) or ""
             mark = scope_mark(text)
-            if mark is not None:
-                message.set(SCOPE_KEY, mark, add_to_output=True)
+            if mark is None:
+                continue
+            message.set(SCOPE_KEY, mark, add_to_output=True)
+            if mark == OUTSIDE and (message.get(INTENT) or {}).get("name") in STATEMENTS \
+                    and _asks_in_any_clause(text):
+                set_intent(message, OUT_OF_SCOPE)
         return messages
+
+
+def _asks_in_any_clause(text: str) -> bool:
+    """A question, also as a clause after a comma ("my eyes itch, what can i take")."""
+    clauses = [c.strip() for c in re.split(r"[,;]", text) if c.strip()]
+    return _asks_something(text) or any(c.lower().split()[0] in _WH_WORDS for c in clauses)

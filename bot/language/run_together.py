@@ -2,13 +2,18 @@
 
 A frightened person on a phone may drop every space; the lexicon, the negation and the
 learned emergency detector all read words. A long token that is no known word is split
-with wordninja (English word frequencies shipped inside its package) only when every
-piece is a common English word or a lexicon word, so medical terms ("areflexia",
-"metformin") and typos stay whole. ``doc._.les_spaced`` is the text with the split
-words spaced out, for readers of the whole text (the learned detector).
+with wordninja only when every piece is a common English word or a lexicon word, so
+medical terms ("areflexia", "metformin") and typos stay whole. wordninja splits by the
+word frequencies shipped inside its package, narrowed to the pieces this check accepts
+and widened by the lexicon's and texting words ("doihavelamberteaton" is "do i have
+lambert eaton", not "doi have ..."; "gettingivig..." keeps "ivig"). ``doc._.les_spaced``
+is the text with the split words spaced out, for readers of the whole text (the learned
+detector).
 """
 
+import gzip
 import json
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,6 +37,11 @@ _TWO_LETTERS = {"am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if"
                 "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "im"}
 # ... and texting words count as words ("icantbreatheplshelp").
 _TEXTING = {"pls", "plz", "cant", "dont", "wont", "isnt", "ur", "u", "rn", "asap"}
+# wordninja's ranked word list (most frequent first), inside its package
+_NINJA_WORDS = Path(wordninja.__file__).parent / "wordninja" / "wordninja_words.txt.gz"
+# Where the lexicon's and texting words enter that ranking (about as likely as "husband")
+KNOWN_RANK = 3000
+RANKED_FILE = "ranked_words.txt.gz"
 
 if not Doc.has_extension(EXTENSION):
     Doc.set_extension(EXTENSION, default=None)
@@ -49,9 +59,12 @@ class RunTogetherSplitter:
         self.common: frozenset[str] = frozenset()
         self.wider: frozenset[str] = frozenset()
         self.known: frozenset[str] = frozenset()
+        self.ranked: list[str] = []
+        self.model = wordninja.DEFAULT_LANGUAGE_MODEL
 
     def build(self, lexicon_words: Iterable[str]) -> None:
-        """Common English words from pyspellchecker's bundled list, plus the lexicon's."""
+        """Common English words from pyspellchecker's bundled list, plus the lexicon's; and
+        wordninja's ranking narrowed and widened to match."""
         from spellchecker import SpellChecker
 
         counts = SpellChecker().word_frequency.dictionary
@@ -59,6 +72,28 @@ class RunTogetherSplitter:
         self.common = frozenset(ranked[:COMMON_WORDS])
         self.wider = frozenset(ranked[:WIDER_WORDS])
         self.known = frozenset(w.lower() for w in lexicon_words)
+        with gzip.open(_NINJA_WORDS) as f:
+            kept = [w for w in f.read().decode().split() if self._acceptable(w)]
+        seen = set(kept)
+        extra = sorted(w for w in self.known | _TEXTING if w.isalpha() and w not in seen)
+        self.ranked = kept[:KNOWN_RANK] + extra + kept[KNOWN_RANK:]
+        with tempfile.TemporaryDirectory() as tmp:
+            self.model = self._write_model(Path(tmp))
+
+    def _write_model(self, folder: Path) -> wordninja.LanguageModel:
+        path = folder / RANKED_FILE
+        with gzip.open(path, "wt") as f:
+            f.write("\n".join(self.ranked))
+        return wordninja.LanguageModel(str(path))
+
+    def _acceptable(self, piece: str) -> bool:
+        """May ``piece`` be one of the words a run-together token is made of?"""
+        p = piece.lower()
+        if p in _TEXTING:
+            return True
+        if (len(p) == 1 and p not in _ONE_LETTER) or (len(p) == 2 and p not in _TWO_LETTERS):
+            return False
+        return p in (self.common if len(p) <= SHORT else self.wider) or p in self.known
 
     def pieces(self, word: str) -> "list[str] | None":
         """The words ``word`` is made of, or None to leave it whole."""
@@ -66,21 +101,13 @@ class RunTogetherSplitter:
         if len(word) < MIN_LENGTH or not word.isalpha() or low in self.wider or low in self.known \
                 or low in drug_names():
             return None
-        pieces = [str(p) for p in wordninja.split(word)]
+        pieces = [str(p) for p in self.model.split(word)]
         if len(pieces) < MIN_PIECES or "".join(pieces) != word:
             return None
         # "a reflex i a": a medical word cut at its prefix and suffix, not a sentence
         if 3 * sum(len(p) == 1 for p in pieces) > len(pieces):
             return None
-        for piece in pieces:
-            p = piece.lower()
-            if p in _TEXTING:
-                continue
-            if (len(p) == 1 and p not in _ONE_LETTER) or (len(p) == 2 and p not in _TWO_LETTERS):
-                return None
-            if p not in (self.common if len(p) <= SHORT else self.wider) and p not in self.known:
-                return None
-        return pieces
+        return pieces if all(self._acceptable(p) for p in pieces) else None
 
     def __call__(self, doc: Doc) -> Doc:
         splits = {token.i: pieces for token in doc if (pieces := self.pieces(token.text))}
@@ -98,12 +125,17 @@ class RunTogetherSplitter:
         path.mkdir(parents=True, exist_ok=True)
         words = {"common": sorted(self.common), "wider": sorted(self.wider), "known": sorted(self.known)}
         (path / "words.json").write_text(json.dumps(words))
+        self._write_model(path)
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "RunTogetherSplitter":
         data = json.loads((Path(path) / "words.json").read_text())
         self.common = frozenset(data["common"])
         self.wider = frozenset(data["wider"])
         self.known = frozenset(data["known"])
+        ranked = Path(path) / RANKED_FILE
+        with gzip.open(ranked) as f:
+            self.ranked = f.read().decode().split()
+        self.model = wordninja.LanguageModel(str(ranked))
         return self
 
 

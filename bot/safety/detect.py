@@ -20,6 +20,7 @@ from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
 from bot.language.message_model import assess
 from bot.language.questions import is_question
 from bot.language.run_together import spaced_text
+from bot.safety.flags import POISONING
 from bot.safety.rules import Learned, SafetyRules, forget_matches, load_rules, negated_at
 
 _PEOPLE = {
@@ -71,6 +72,12 @@ def _self_harm_ids() -> frozenset[str]:
     return frozenset(r.id for r in load_lexicon().red_flags if r.self_harm)
 
 
+@lru_cache(maxsize=1)
+def _poisoning_ids() -> frozenset[str]:
+    """The categories whose first message gives Poison Help."""
+    return frozenset(r.id for r in load_lexicon().red_flags if r.first_message == POISONING)
+
+
 def is_general_question(sentence: Span) -> bool:
     """A question about LES in general, with no person in it, or about the future
     ("could my mum choke later on?")."""
@@ -97,6 +104,7 @@ class _Context:
     near_now: tuple[tuple[int, int, bool], ...]
     past_at: tuple[int, ...]
     past: bool
+    over: bool  # "she's fine now", "it went away": over as the writer types, no present cue
 
     def now_at(self, index: int) -> bool:
         """ "now" or "right now" said of the mention: "still" ("do they still teach back
@@ -134,7 +142,9 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
                      for i in rules.present_near.positions(doc) if i not in inside)
     past_at = tuple(rules.past.positions(doc))
     past = bool(past_at) or bool(resolved)
-    return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present)
+    over = bool(rules.over.positions(doc))
+    return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present,
+                    over=over and not present)
 
 
 def _clause_start(doc: Doc, i: int) -> int:
@@ -207,7 +217,8 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             finding.add(bucket, rule.category)
     _acute_onset(doc, rules, context, finding)
     explained = any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents)
-    _weigh_with_model(spaced_text(doc), rules.learned, finding, said_now=said_now, explained=explained)
+    _weigh_with_model(spaced_text(doc), rules.learned, finding, said_now=said_now,
+                      explained=explained, over=context.over)
     # Numbers past a limit need no second opinion: "spo2 84%" is an emergency in any wording.
     for vital in rules.vital_signs:
         if vital.alarming(doc.text):
@@ -218,17 +229,18 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
 
 
 def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
-                      said_now: bool, explained: bool) -> None:
+                      said_now: bool, explained: bool, over: bool) -> None:
     """The learned detector confirms or overrules the lexicon's phrases, and catches what
     they missed.
 
     A phrase the model finds implausible as an emergency ("a stroke of luck") becomes a
     generic mention, unless the writer put "now" beside it. With no phrase, the model alone
     reports at its own, higher threshold, but not when the lexicon explains the alarming
-    word ("the video kept choking") or negates it ("none of them drank the bleach"). On
-    top of the lexicon's categories the model adds only the ones it is sure of ("his right
-    side is floppy": stroke, so "note the time"; "the whole bottle, I want it over":
-    self-harm, so 988).
+    word ("the video kept choking"), negates it ("none of them drank the bleach") or the
+    writer says it is over ("she's fine now"). On top of the lexicon's categories the model
+    adds only the ones it is sure of ("his right side is floppy": stroke, so "note the
+    time"; "the whole bottle, I want it over": self-harm, so 988), and for poisoning and
+    self-harm, which so often come together, the other one from a lower score.
     """
     assessment = assess(text)
     if finding.reported:
@@ -240,8 +252,9 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         for category, score in assessment.scores:
             if score >= learned.added:
                 finding.add(finding.reported, category)
+        _pair_poisoning_and_self_harm(assessment.scores, learned, finding)
         return
-    if explained:
+    if explained or over:
         return
     if assessment.probability < learned.alone:
         if assessment.probability >= learned.self_harm_alone and not set(finding.negated) & _self_harm_ids():
@@ -256,6 +269,7 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
             continue
         if score >= (learned.self_harm if category in _self_harm_ids() else learned.category):
             finding.add(finding.reported, category)
+    _pair_poisoning_and_self_harm(assessment.scores, learned, finding)
     if not finding.reported:
         # No kind is clear: the lexicon's own (a mention it took for general) names it,
         # else the model's likeliest
@@ -263,6 +277,22 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         for category in fallback:
             finding.add(finding.reported, category)
         finding.generic = [c for c in finding.generic if c not in finding.reported]
+
+
+def _pair_poisoning_and_self_harm(scores: tuple[tuple[str, float], ...], learned: Learned,
+                                  finding: RedFlagFinding) -> None:
+    """An overdose said with a goodbye ("took everything in the cabinet lol bye") needs 988
+    too, and "I took many pills because I don't want to live" Poison Help too: the partner
+    kind is added from a lower score than other kinds (``learned.paired_*``)."""
+    reported = set(finding.reported)
+    self_harm = bool(reported & _self_harm_ids())
+    if not self_harm and not reported & _poisoning_ids():
+        return
+    partners, threshold = ((_poisoning_ids(), learned.paired_poisoning) if self_harm
+                           else (_self_harm_ids(), learned.paired_self_harm))
+    for category, score in scores:
+        if category in partners and score >= threshold:
+            finding.add(finding.reported, category)
 
 
 def _acute_onset(doc: Doc, rules: SafetyRules, context: _Context, finding: RedFlagFinding) -> None:

@@ -16,7 +16,7 @@ from spacy.lang.en import English
 from spacy.tokens import Doc
 
 from bot import paths
-from bot.language.lexicon import red_flag_file, with_ages
+from bot.language.lexicon import LOOK_ALIKE_LABEL, red_flag_file, with_ages
 from bot.language.normalize import stem
 
 CONCEPT_MARK = "@"
@@ -150,7 +150,10 @@ class Together:
         """Where the symptom is, when every group is in doc[start:end], none of them negated
         ("his face isn't drooping"), and nothing before them in the clause negates them all
         ("I don't have any chest pain or pressure")."""
-        ignored = {i for ent in doc.ents if ent.ent_id_ in self.ignore_concepts
+        # an ignored LES symptom, or a look-alike phrase that explains its words ("a hard
+        # pill to swallow" is no pill swallowed)
+        ignored = {i for ent in doc.ents
+                   if ent.ent_id_ in self.ignore_concepts or ent.label_ == LOOK_ALIKE_LABEL
                    for i in range(ent.start, ent.end)}
         # a word right after a negation does not count ("isn't drooping"); a wider window
         # would take the "can't" of "can't lift his left arm" for the arm's
@@ -228,6 +231,9 @@ class Learned:
     # probability is enough when the model is this sure the kind is self-harm
     self_harm_alone: float
     self_harm_sure: float
+    # poisoning and self-harm: one reported, the other added from these scores
+    paired_poisoning: float
+    paired_self_harm: float
 
 
 @dataclass(frozen=True)
@@ -242,6 +248,7 @@ class SafetyRules:
     about: PhraseSet
     past: PhraseSet
     resolved: PhraseSet
+    over: PhraseSet
     present: PhraseSet
     present_near: PhraseSet
     not_now: PhraseSet
@@ -291,6 +298,7 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         about=PhraseSet.of(list(context.get("about") or ())),
         past=PhraseSet.of(list(context.get("past") or ())),
         resolved=PhraseSet.of(list(context.get("resolved") or ())),
+        over=PhraseSet.of(list(context.get("over") or ())),
         present=PhraseSet.of(list(context.get("present") or ())),
         present_near=PhraseSet.of(list(context.get("present_near") or ())),
         not_now=PhraseSet.of(list(context.get("not_now") or ())),

@@ -75,3 +75,47 @@ def test_a_request_to_start_the_symptom_check_is_not_taken_for_a_verdict_request
     message = _parsed(nlp, "check my symptoms", guess, [guess])
     DiagnosisRequestGuard({}).process([message])
     assert _intent(message) == "start_screening"
+
+
+@pytest.mark.parametrize("text", [
+    "¿mi esposo tiene Lambert-Eaton?",
+    "tengo la boca seca y me cuesta subir escaleras, ¿será Lambert-Eaton?",
+    "¿es LES o no?",
+])
+def test_a_verdict_request_in_spanish_is_refused_not_only_told_english(nlp, text):
+    from bot.language.rasa_component import DiagnosisRequestGuard, NonEnglishClassifier
+
+    guess = _guess("out_of_scope", 0.6)
+    message = _parsed(nlp, text, guess, [guess])
+    DiagnosisRequestGuard({}).process([message])
+    NonEnglishClassifier({}).process([message])
+    assert _intent(message) == "ask_diagnosis"
+
+
+@pytest.mark.parametrize("text", ["¿qué es el síndrome de Lambert-Eaton?",
+                                  "¿el síndrome de Lambert-Eaton se hereda?"])
+def test_a_spanish_question_about_les_is_still_out_of_scope(nlp, text):
+    from bot.language.rasa_component import DiagnosisRequestGuard, NonEnglishClassifier
+
+    guess = _guess("ask_definition", 0.6)
+    message = _parsed(nlp, text, guess, [guess])
+    DiagnosisRequestGuard({}).process([message])
+    NonEnglishClassifier({}).process([message])
+    assert _intent(message) == "out_of_scope"
+
+
+@pytest.mark.parametrize("text,mark,intent", [
+    ("my elbow clicks when i bend it, why", "outside", "out_of_scope"),
+    ("my nose runs every spring, what can i take for it", "outside", "out_of_scope"),
+    ("my legs get weak on the stairs", "outside", "inform_symptoms"),  # no question: a report
+    ("my legs get weak on the stairs, why", None, "inform_symptoms"),  # not marked outside
+])
+def test_a_question_about_something_else_does_not_start_the_symptom_check(nlp, monkeypatch, text, mark,
+                                                                         intent):
+    from bot.language import rasa_component
+
+    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: mark)
+    guess = _guess("inform_symptoms", 0.6)
+    message = _parsed(nlp, text, guess, [guess])
+    rasa_component.ScopeMarker({}).process([message])
+    assert _intent(message) == intent

@@ -148,3 +148,18 @@ def test_words_typed_without_spaces_are_split(nlp, text, words):
                                   "myasthenia", "diffcultly breathing", "mestinone", "haematemesis"])
 def test_medical_words_and_typos_stay_whole(nlp, text):
     assert [t.text for t in nlp(text)] == text.split()
+
+
+def test_a_number_is_not_a_medicine(nlp):
+    # "3,4-dap" in a YAML flow list was two phrases, "3" and "4-dap"
+    assert ents(nlp, "we waited 3 hours at the clinic") == set()
+    assert ("medicine", "amifampridine", False) in ents(nlp, "is 3,4-diaminopyridine the same as firdapse")
+
+
+def test_a_phrase_cut_at_its_comma_is_refused(tmp_path):
+    from bot.language.lexicon import load_concepts
+
+    path = tmp_path / "concepts.yml"
+    path.write_text("concepts:\n  - id: amifampridine\n    label: medicine\n    patterns: [3,4-dap]\n")
+    with pytest.raises(ValueError, match="quote phrases"):
+        load_concepts(path)

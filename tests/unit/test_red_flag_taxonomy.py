@@ -168,9 +168,64 @@ def test_indirect_and_buried_reports(nlp, category, text):
     ("fainting", "grandadfelloverandwontwakeup"),
     ("breathing", "icantbreathehelpme"),
     ("self_harm", "iwanttoendmylifetonight"),
+    # wordninja's own list cuts "doi" and "i vig"; ours keeps lexicon words whole
+    ("allergic_swelling", "justhadmyivigandmylipsareswelling"),
+    ("breathing", "mydadcantbreathewhatdoido"),
 ])
 def test_words_typed_without_spaces(nlp, category, text):
     assert category in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "nobody here has ever had a seizure, i'm asking about my legs",
+    "no one fainted, she's just worn out after the shops",
+    "no he isn't choking, he just coughs when he drinks",
+    "her arms are a bit weak since she started the new tablets",
+    "hearing it might be cancer was a bitter pill to swallow",
+    "mum had a funny reaction to the IVIg drip, they slowed it and it settled down",
+])
+def test_negative_subjects_past_reactions_and_a_bit_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+@pytest.mark.parametrize("category,text", [
+    ("choking", "no my son is choking on a grape"),
+    ("poisoning", "no the gas alarm is beeping and the kids are sleepy, carbon monoxide?"),
+    ("chest_pain", "me duele mucho el pecho desde hace rato"),
+    ("poisoning", "me tomé todas las pastillas del frasco"),
+])
+def test_an_answer_no_before_a_report_and_more_spanish(nlp, category, text):
+    """"no" answering the bot's question, then a report of its own, is not a negation."""
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def _sure(monkeypatch, emergency: float, scores: dict[str, float]) -> None:
+    from bot.language import message_model
+    from bot.safety import detect
+
+    labels = list(scores)
+    logits = np.log(np.array(list(scores.values())) / (1 - np.array(list(scores.values()))))
+    assessment = message_model.Assessment(np.array([emergency, 0.0, 0.0, 0.0]), logits, labels)
+    monkeypatch.setattr(detect, "assess", lambda text: assessment)
+
+
+def test_the_model_alone_does_not_overrule_a_writer_who_says_it_is_over(nlp, monkeypatch):
+    _sure(monkeypatch, 0.95, {"fainting": 0.9, "self_harm": 0.01, "poisoning": 0.01})
+    assert find_red_flags(nlp("grandad had a funny turn in the garden")).reported == ["fainting"]
+    assert find_red_flags(nlp("grandad had a funny turn in the garden, he's fine now")).reported == []
+
+
+@pytest.mark.parametrize("self_harm,expected", [(0.75, True), (0.6, False)])
+def test_a_poisoning_gets_988_from_a_lower_self_harm_score(nlp, monkeypatch, self_harm, expected):
+    _sure(monkeypatch, 0.95, {"poisoning": 0.95, "self_harm": self_harm, "fainting": 0.01})
+    reported = find_red_flags(nlp("she swallowed all of her sleeping tablets")).reported
+    assert "poisoning" in reported and ("self_harm" in reported) is expected
+
+
+def test_self_harm_gets_poison_help_from_a_lower_poisoning_score(nlp, monkeypatch):
+    _sure(monkeypatch, 0.95, {"self_harm": 0.95, "poisoning": 0.55, "fainting": 0.01})
+    reported = find_red_flags(nlp("i want to die, i took a lot tonight")).reported
+    assert "self_harm" in reported and "poisoning" in reported
 
 
 def test_an_overdose_meant_to_end_it_gets_988_as_well(nlp):
