@@ -17,6 +17,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.language.texting import TEXTING_WORDS
+
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl")
 TOP_WORDS = 3000
 MIN_WORDS = 3
@@ -54,7 +56,8 @@ class LanguageGuesser:
     def guess(self, words: list[str]) -> str:
         if len(words) < MIN_WORDS or "en" not in self.words:
             return "en"
-        share = {lang: sum(w in known for w in words) / len(words) for lang, known in self.words.items()}
+        share = {lang: sum(w in known or (lang == "en" and w in TEXTING_WORDS) for w in words) / len(words)
+                 for lang, known in self.words.items()}
         english = share.pop("en")
         long_and_not_english = len(words) >= UNKNOWN_MIN_WORDS and english < UNKNOWN_SHARE
         best = max(share, key=share.__getitem__, default=None)

@@ -32,8 +32,10 @@ OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
 SCREENING_STARTS = {"start_screening", "restart_screening"}
 INFORM_SYMPTOMS = "inform_symptoms"
-# Statements that start the symptom check or ask what the person wants to know
-STATEMENTS = {INFORM_SYMPTOMS, "unsure"}
+# Statements whose reply starts the symptom check or asks what the person wants: a question
+# the model marks outside LES that lands here ("my knee clicks, why") gets the out-of-scope
+# reply instead. Not "stop_screening": "how do i quit this" scores 0.88 outside.
+NOT_ANSWERS = {INFORM_SYMPTOMS, "unsure"}
 _WH_WORDS = {"what", "whats", "what's", "why", "how", "which", "when", "where", "who"}
 
 
@@ -157,7 +159,7 @@ class ScopeMarker(UntrainedComponent):
             if mark is None:
                 continue
             message.set(SCOPE_KEY, mark, add_to_output=True)
-            if mark == OUTSIDE and (message.get(INTENT) or {}).get("name") in STATEMENTS \
+            if mark == OUTSIDE and (message.get(INTENT) or {}).get("name") in NOT_ANSWERS \
                     and _asks_in_any_clause(text):
                 set_intent(message, OUT_OF_SCOPE)
         return messages

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.language.drug_names import drug_names
+from bot.language.texting import TEXTING_WORDS
 
 EXTENSION = "les_spaced"
 MIN_LENGTH = 9
@@ -36,7 +37,7 @@ _ONE_LETTER = {"i", "a"}
 _TWO_LETTERS = {"am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it", "me",
                 "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "im"}
 # ... and texting words count as words ("icantbreatheplshelp").
-_TEXTING = {"pls", "plz", "cant", "dont", "wont", "isnt", "ur", "u", "rn", "asap"}
+_TEXTING = TEXTING_WORDS
 # wordninja's ranked word list (most frequent first), inside its package
 _NINJA_WORDS = Path(wordninja.__file__).parent / "wordninja" / "wordninja_words.txt.gz"
 # Where the lexicon's and texting words enter that ranking (about as likely as "husband")
