@@ -61,3 +61,12 @@ def test_english_detection(nlp):
     assert not looks_english(nlp("je ne peux pas respirer"))
     assert looks_english(nlp("quick definiton pls, lems"))
     assert looks_english(nlp("explain simply for my mum pls thx"))
+
+
+def test_english_typed_fast_is_english(nlp):
+    """"wat" is Dutch for "what", but typed with an LES name and typos it is English."""
+    from bot.language.english import looks_english
+
+    assert looks_english(nlp("wat is lambert eaton syndrom"))
+    assert looks_english(nlp("wut r the signs of lems tho"))
+    assert not looks_english(nlp("wat is het weer morgen in amsterdam"))

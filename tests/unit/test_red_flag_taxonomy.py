@@ -182,6 +182,8 @@ def test_words_typed_without_spaces(nlp, category, text):
     "no he isn't choking, he just coughs when he drinks",
     "her arms are a bit weak since she started the new tablets",
     "hearing it might be cancer was a bitter pill to swallow",
+    "my phone screen is having a seizure again, time for a new one",
+    "my mum will have a heart attack when she sees my grades",
     "mum had a funny reaction to the IVIg drip, they slowed it and it settled down",
 ])
 def test_negative_subjects_past_reactions_and_a_bit_are_not_reports(nlp, text):
@@ -193,6 +195,7 @@ def test_negative_subjects_past_reactions_and_a_bit_are_not_reports(nlp, text):
     ("poisoning", "no the gas alarm is beeping and the kids are sleepy, carbon monoxide?"),
     ("chest_pain", "me duele mucho el pecho desde hace rato"),
     ("poisoning", "me tomé todas las pastillas del frasco"),
+    ("bleeding", "pt actively bleeding from the cannula site, direct pressure not controlling it"),
 ])
 def test_an_answer_no_before_a_report_and_more_spanish(nlp, category, text):
     """"no" answering the bot's question, then a report of its own, is not a negation."""
