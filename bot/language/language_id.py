@@ -30,6 +30,9 @@ NO_LANGUAGE = "zxx"
 MACHINE_SHARE = 0.6
 MACHINE_MARKS = frozenset("{}[]<>=|\\")
 MIN_MARKS = 3
+# A CSV paste: this many lines of at least this many comma-separated fields
+CSV_ROWS = 3
+CSV_FIELDS = 4
 # No known language: this many words or more, hardly any of them common English words,
 # and no other language clearly better.
 UNKNOWN_MIN_WORDS = 15
@@ -87,8 +90,12 @@ class LanguageGuesser:
 
 
 def _machine_text(doc: Doc) -> bool:
-    """JSON, a log line, a PDF's bytes: mostly not words, with markup characters. A
-    clinician's "sats 84%, RR 34, BP 80/50" has no markup and stays a message."""
+    """JSON, a log line, a PDF's bytes, a CSV paste: mostly not words, with markup
+    characters or rows of fields. A clinician's "sats 84%, RR 34, BP 80/50" has neither
+    and stays a message."""
+    rows = [line for line in doc.text.splitlines() if line.count(",") >= CSV_FIELDS - 1]
+    if len(rows) >= CSV_ROWS:
+        return True
     tokens = [t for t in doc if not t.is_space]
     if not tokens:
         return False

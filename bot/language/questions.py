@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 QUESTION_STARTS = frozenset({
     "does", "do", "can", "could", "is", "are", "will", "would", "what", "how", "why",
     "which", "should", "may", "might", "when", "where", "who", "whats", "what's", "hows",
@@ -15,3 +17,18 @@ def is_question(text: str) -> bool:
         return True
     words = stripped.lower().split()
     return bool(words) and words[0].strip(",.!") in QUESTION_STARTS
+
+
+_WH_WORDS = frozenset({"what", "whats", "what's", "why", "how", "which", "when", "where", "who"})
+
+
+def asks_something(text: str) -> bool:
+    """Any sentence of the text is a question."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+    return "?" in text or any(is_question(s) for s in sentences)
+
+
+def asks_in_any_clause(text: str) -> bool:
+    """A question, also as a clause after a comma ("my eyes itch, what can i take")."""
+    clauses = [c.strip() for c in re.split(r"[,;]", text) if c.strip()]
+    return asks_something(text) or any(c.lower().split()[0] in _WH_WORDS for c in clauses)

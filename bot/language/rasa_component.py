@@ -11,8 +11,6 @@ Importing this module registers the spaCy factories the saved pipeline needs
 
 from __future__ import annotations
 
-import re
-
 import negspacy.negation  # noqa: F401  (registers negspacy's factory too)
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
@@ -22,21 +20,15 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
-from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, OUTSIDE, SCOPE_KEY, entities_from_doc
+from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc
 from bot.language.nlu_base import UntrainedComponent, set_intent
-from bot.language.questions import is_question
+from bot.language.questions import asks_something
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
-from bot.language.scope_mark import scope_mark
+from bot.language.scope_mark import OUT_OF_SCOPE, asks_outside_instead, scope_mark
 
-OUT_OF_SCOPE = "out_of_scope"
 ASK_DIAGNOSIS = "ask_diagnosis"
 SCREENING_STARTS = {"start_screening", "restart_screening"}
 INFORM_SYMPTOMS = "inform_symptoms"
-# Statements whose reply starts the symptom check or asks what the person wants: a question
-# the model marks outside LES that lands here ("my knee clicks, why") gets the out-of-scope
-# reply instead. Not "stop_screening": "how do i quit this" scores 0.88 outside.
-NOT_ANSWERS = {INFORM_SYMPTOMS, "unsure"}
-_WH_WORDS = {"what", "whats", "what's", "why", "how", "which", "when", "where", "who"}
 
 
 
@@ -99,19 +91,13 @@ class StatementIntentGuard(UntrainedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent != INFORM_SYMPTOMS or not _asks_something(message.get(TEXT) or ""):
+            if intent != INFORM_SYMPTOMS or not asks_something(message.get(TEXT) or ""):
                 continue
             for candidate in message.get(INTENT_RANKING_KEY) or []:
                 if str(candidate.get("name", "")).startswith("ask_"):
                     set_intent(message, candidate["name"], candidate.get("confidence", 0.0))
                     break
         return messages
-
-
-def _asks_something(text: str) -> bool:
-    """Any sentence of the text is a question."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
-    return "?" in text or any(is_question(s) for s in sentences)
 
 
 @DefaultV1Recipe.register(
@@ -159,13 +145,6 @@ class ScopeMarker(UntrainedComponent):
             if mark is None:
                 continue
             message.set(SCOPE_KEY, mark, add_to_output=True)
-            if mark == OUTSIDE and (message.get(INTENT) or {}).get("name") in NOT_ANSWERS \
-                    and _asks_in_any_clause(text):
+            if asks_outside_instead((message.get(INTENT) or {}).get("name"), mark, text):
                 set_intent(message, OUT_OF_SCOPE)
         return messages
-
-
-def _asks_in_any_clause(text: str) -> bool:
-    """A question, also as a clause after a comma ("my eyes itch, what can i take")."""
-    clauses = [c.strip() for c in re.split(r"[,;]", text) if c.strip()]
-    return _asks_something(text) or any(c.lower().split()[0] in _WH_WORDS for c in clauses)

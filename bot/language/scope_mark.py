@@ -17,8 +17,15 @@ from bot import paths
 from bot.datafiles import read_mapping
 from bot.language.entities import OUTSIDE, UNCOVERED
 from bot.language.message_model import assess
+from bot.language.questions import asks_in_any_clause
 
 SCOPE_FILE = paths.DATA / "lexicon" / "scope.yml"
+OUT_OF_SCOPE = "out_of_scope"
+# Intents whose reply is no answer (the symptom check, "what would you like to know", a
+# greeting, "I'm a bot"): a question the model marks outside LES that lands here ("my knee
+# clicks, why", "how do you say good morning in italian") gets the out-of-scope reply
+# instead. Not "stop_screening": "how do i quit this" scores 0.88 outside.
+NOT_ANSWERS = frozenset({"inform_symptoms", "unsure", "deny", "greet", "bot_challenge"})
 
 
 @lru_cache(maxsize=1)
@@ -37,3 +44,8 @@ def scope_mark(spaced: str) -> str | None:
     if assessment.uncovered >= uncovered:
         return UNCOVERED
     return None
+
+
+def asks_outside_instead(intent: str | None, mark: str | None, text: str) -> bool:
+    """Should a message with this intent and scope mark get the out-of-scope reply?"""
+    return mark == OUTSIDE and intent in NOT_ANSWERS and asks_in_any_clause(text)

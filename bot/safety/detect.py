@@ -197,11 +197,13 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
     context = _message_context(doc, rules)
     finding = RedFlagFinding()
     said_now = False  # a reported mention with "now" or "right now" beside it
+    last_negated = -1
     for ent in doc.ents:
         if ent.label_ != RED_FLAG_LABEL:
             continue
         if ent._.negex and ent[0].norm_ not in _NEGATION_STARTS:
             finding.add(finding.negated, ent.ent_id_)
+            last_negated = ent.start
         elif _not_a_report(doc, ent.sent, ent.start, context, rules):
             finding.add(finding.generic, ent.ent_id_)
         else:
@@ -217,8 +219,11 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             finding.add(bucket, rule.category)
     _acute_onset(doc, rules, context, finding)
     explained = any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents)
+    # "no seizures before but she is having one now": a later clause that happens now
+    # overtakes the negation, and the learned detector may report the kind it negated
+    overtaken = last_negated >= 0 and any(start > last_negated for _, start, _ in context.near_now)
     _weigh_with_model(spaced_text(doc), rules.learned, finding, said_now=said_now,
-                      explained=explained, over=context.over)
+                      explained=explained, over=context.over, overtaken=overtaken)
     # Numbers past a limit need no second opinion: "spo2 84%" is an emergency in any wording.
     for vital in rules.vital_signs:
         if vital.alarming(doc.text):
@@ -229,18 +234,19 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
 
 
 def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
-                      said_now: bool, explained: bool, over: bool) -> None:
+                      said_now: bool, explained: bool, over: bool, overtaken: bool) -> None:
     """The learned detector confirms or overrules the lexicon's phrases, and catches what
     they missed.
 
     A phrase the model finds implausible as an emergency ("a stroke of luck") becomes a
     generic mention, unless the writer put "now" beside it. With no phrase, the model alone
     reports at its own, higher threshold, but not when the lexicon explains the alarming
-    word ("the video kept choking"), negates it ("none of them drank the bleach") or the
-    writer says it is over ("she's fine now"). On top of the lexicon's categories the model
-    adds only the ones it is sure of ("his right side is floppy": stroke, so "note the
-    time"; "the whole bottle, I want it over": self-harm, so 988), and for poisoning and
-    self-harm, which so often come together, the other one from a lower score.
+    word ("the video kept choking"), negates it ("none of them drank the bleach", unless a
+    later clause happens now: ``overtaken``) or the writer says it is over ("she's fine
+    now"). On top of the lexicon's categories the model adds only the ones it is sure of
+    ("his right side is floppy": stroke, so "note the time"; "the whole bottle, I want it
+    over": self-harm, so 988), and for poisoning and self-harm, which so often come
+    together, the other one from a lower score.
     """
     assessment = assess(text)
     if finding.reported:
@@ -256,16 +262,17 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         return
     if explained or over:
         return
+    negated = [] if overtaken else finding.negated
     if assessment.probability < learned.alone:
-        if assessment.probability >= learned.self_harm_alone and not set(finding.negated) & _self_harm_ids():
+        if assessment.probability >= learned.self_harm_alone and not set(negated) & _self_harm_ids():
             for category, score in assessment.scores:
                 if category in _self_harm_ids() and score >= learned.self_harm_sure:
                     finding.add(finding.reported, category)
         return
-    if assessment.scores[0][0] in finding.negated:
+    if assessment.scores[0][0] in negated:
         return  # "none of them drank the bleach": the kind the model sees is one the writer negated
     for category, score in assessment.scores:
-        if category in finding.negated:
+        if category in negated:
             continue
         if score >= (learned.self_harm if category in _self_harm_ids() else learned.category):
             finding.add(finding.reported, category)
@@ -273,7 +280,7 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     if not finding.reported:
         # No kind is clear: the lexicon's own (a mention it took for general) names it,
         # else the model's likeliest
-        fallback = finding.generic or [c for c, _ in assessment.scores if c not in finding.negated][:1]
+        fallback = finding.generic or [c for c, _ in assessment.scores if c not in negated][:1]
         for category in fallback:
             finding.add(finding.reported, category)
         finding.generic = [c for c in finding.generic if c not in finding.reported]

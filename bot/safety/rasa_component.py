@@ -20,8 +20,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import message_model
 from bot.language.drug_names import drug_names
+from bot.language.entities import SCOPE_KEY
 from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
+from bot.language.scope_mark import OUT_OF_SCOPE, asks_outside_instead
 from bot.safety.detect import find_red_flags
 from bot.safety.flags import (
     EMERGENCY,
@@ -79,6 +81,10 @@ class RedFlagClassifier(UntrainedComponent):
             replacement = _best_non_emergency(ranking)
             if replacement is not None:
                 set_intent(message, replacement["name"], replacement["confidence"])
+                # the scope mark's rule, which met an emergency guess before ("how do i
+                # get my toddler to sleep through the night" -> the symptom check)
+                if asks_outside_instead(replacement["name"], message.get(SCOPE_KEY), doc.text):
+                    set_intent(message, OUT_OF_SCOPE)
         elif intent.get("name") == NLU_FALLBACK and _classified_emergency_first(ranking):
             # The fallback came from the emergency guess being close to the next one
             # ("im not suicidal, just sad. what is the prognosis"); without the emergency

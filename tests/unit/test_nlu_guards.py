@@ -119,3 +119,36 @@ def test_a_question_about_something_else_does_not_start_the_symptom_check(nlp, m
     message = _parsed(nlp, text, guess, [guess])
     rasa_component.ScopeMarker({}).process([message])
     assert _intent(message) == intent
+
+
+
+@pytest.mark.parametrize("intent", ["greet", "bot_challenge", "deny"])
+def test_a_question_about_something_else_gets_no_greeting(nlp, monkeypatch, intent):
+    from bot.language import rasa_component
+
+    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: "outside")
+    guess = _guess(intent, 0.8)
+    message = _parsed(nlp, "how do you say thank you in german", guess, [guess])
+    rasa_component.ScopeMarker({}).process([message])
+    assert _intent(message) == "out_of_scope"
+
+
+@pytest.mark.parametrize("text,asks", [
+    ("can you tell if my husband has it", True),
+    ("could u say if i have lems", True),
+    ("how can i tell if my son has a fever", False),
+])
+def test_asking_the_bot_to_tell_is_a_verdict_request(text, asks):
+    from bot.language.requests import asks_for_diagnosis
+
+    assert asks_for_diagnosis(text) is asks
+
+
+def test_a_question_outside_les_under_an_overruled_emergency_guess_is_out_of_scope(nlp, component):
+    from bot.language.entities import SCOPE_KEY
+
+    ranking = [_guess("emergency_self_harm", 0.4), _guess("inform_symptoms", 0.3)]
+    message = _parsed(nlp, "how do i get my baby to nap for longer", ranking[0], ranking)
+    message.set(SCOPE_KEY, "outside")
+    component.process([message])
+    assert _intent(message) == "out_of_scope"

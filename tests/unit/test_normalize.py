@@ -70,3 +70,10 @@ def test_english_typed_fast_is_english(nlp):
     assert looks_english(nlp("wat is lambert eaton syndrom"))
     assert looks_english(nlp("wut r the signs of lems tho"))
     assert not looks_english(nlp("wat is het weer morgen in amsterdam"))
+
+
+def test_a_csv_paste_is_no_language_but_vital_signs_are_a_message(nlp):
+    from bot.language.english import looks_english
+
+    assert not looks_english(nlp("id,name,qty,price\n1,apple,2,3.1\n2,pear,3,4.2\n3,plum,1,0.5\n"))
+    assert looks_english(nlp("sats 84%, RR 34, BP 80/50, HR 130"))

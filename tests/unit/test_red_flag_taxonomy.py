@@ -184,6 +184,8 @@ def test_words_typed_without_spaces(nlp, category, text):
     "hearing it might be cancer was a bitter pill to swallow",
     "my phone screen is having a seizure again, time for a new one",
     "my mum will have a heart attack when she sees my grades",
+    "that sunset took my breath away",
+    "in the book the hero has a seizure, could that happen with LES?",
     "mum had a funny reaction to the IVIg drip, they slowed it and it settled down",
 ])
 def test_negative_subjects_past_reactions_and_a_bit_are_not_reports(nlp, text):
@@ -229,6 +231,17 @@ def test_self_harm_gets_poison_help_from_a_lower_poisoning_score(nlp, monkeypatc
     _sure(monkeypatch, 0.95, {"self_harm": 0.95, "poisoning": 0.55, "fainting": 0.01})
     reported = find_red_flags(nlp("i want to die, i took a lot tonight")).reported
     assert "self_harm" in reported and "poisoning" in reported
+
+
+def test_an_overdose_on_purpose_in_spanish_gets_988_too(nlp):
+    reported = find_red_flags(nlp("se tomó el frasco de pastillas a propósito")).reported
+    assert "poisoning" in reported and "self_harm" in reported
+
+
+def test_a_later_clause_that_happens_now_overtakes_a_negation(nlp, monkeypatch):
+    _sure(monkeypatch, 0.95, {"seizure": 0.99, "self_harm": 0.01, "poisoning": 0.01})
+    assert find_red_flags(nlp("no seizures before, but my son is having one now")).reported == ["seizure"]
+    assert find_red_flags(nlp("no seizures before, my son is just very tired")).reported == []
 
 
 def test_an_overdose_meant_to_end_it_gets_988_as_well(nlp):
