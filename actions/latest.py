@@ -41,6 +41,18 @@ def intent_name(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
+def likeliest_question(tracker: Tracker) -> str | None:
+    """The intent classifier's first guess that asks something about LES (``ask_*``),
+    read under a fallback."""
+    for candidate in tracker.latest_message.get("intent_ranking") or []:
+        name = str(candidate.get("name") or "")
+        if name.startswith("ask_"):
+            return name
+        if name != "nlu_fallback":
+            return None
+    return None
+
+
 def intent_confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 

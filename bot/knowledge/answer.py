@@ -23,7 +23,8 @@ from bot.language.requests import asks_for_diagnosis
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
-RETRIEVAL_INTENTS = ("nlu_fallback", "out_of_scope")
+FALLBACK_INTENT = "nlu_fallback"
+RETRIEVAL_INTENTS = (FALLBACK_INTENT, "out_of_scope")
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
 _ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
@@ -134,12 +135,15 @@ def _retriever() -> Retriever:
 
 def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
            les_context: bool = False, mentions_domain: bool = False,
-           confidence: float = 0.0, english: bool = True, scope: str | None = None) -> Answer:
+           confidence: float = 0.0, english: bool = True, scope: str | None = None,
+           likeliest: str | None = None) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic). A message that is not English (or is pasted machine text) is
     never matched against the article: "none", the reply that says what the bot can do.
     ``scope``: the learned model's mark (bot/language/scope_mark.py), followed where the
-    relevance gate found nothing."""
+    relevance gate found nothing. ``likeliest``: under a fallback, the classifier's first
+    question intent, tried when the question names LES and no passage is close enough
+    ("what can go wrong long-term with LES": outlook 0.52, complications 0.48)."""
     if not english:
         return Answer("none")
     article = article or load_article()
@@ -169,7 +173,13 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
         chosen = [p for p in _article_order(article, chosen) if p.is_article]
         return Answer("no_diagnosis", render(chosen), chosen)
     if intent in RETRIEVAL_INTENTS:
-        return _retrieve(article, text, concepts)
+        found = _retrieve(article, text, concepts)
+        if found.kind == "none" and intent == FALLBACK_INTENT and LES_CONCEPT in concepts \
+                and likeliest in medical_intents(article) - {NO_DIAGNOSIS_INTENT, NOT_COVERED_INTENT}:
+            chosen = select(article, str(likeliest), concepts)
+            if chosen:
+                return Answer("article", render(chosen), chosen)
+        return found
     chosen = select(article, intent, concepts)
     if not chosen:
         return _retrieve(article, text, concepts)

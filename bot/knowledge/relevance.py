@@ -18,9 +18,9 @@ from pathlib import Path
 from bot import paths
 from bot.datafiles import read_mapping
 from bot.language.drug_names import drug_names
+from bot.language.entities import LES_CONCEPT
 
 SCOPE_FILE = paths.DATA / "lexicon" / "scope.yml"
-LES_CONCEPT = "les"
 # The article's own treatments and medicines (data/lexicon/concepts.yml ids).
 LES_TREATMENT_CONCEPTS = frozenset({"immunosuppressant", "pyridostigmine", "amifampridine", "ivig",
                                     "plasma_exchange"})

@@ -21,6 +21,7 @@ NOT_ENGLISH = "not-english"
 # The key the NLU adds when the learned model finds a question outside LES or outside the
 # article (bot/language/scope_mark.py), and its values; the answer action reads it.
 SCOPE_KEY = "les_scope"
+LES_CONCEPT = "les"  # the lexicon's concept id for the disease's names
 OUTSIDE, UNCOVERED = "outside", "uncovered"
 LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)
 

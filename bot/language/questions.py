@@ -19,7 +19,9 @@ def is_question(text: str) -> bool:
     return bool(words) and words[0].strip(",.!") in QUESTION_STARTS
 
 
-_WH_WORDS = frozenset({"what", "whats", "what's", "why", "how", "which", "when", "where", "who"})
+# with the typed-fast forms ("hw do i know if i have gout")
+_WH_WORDS = frozenset({"what", "whats", "what's", "why", "how", "which", "when", "where", "who",
+                       "hw", "wat", "wht", "wut", "hows"})
 
 
 def asks_something(text: str) -> bool:

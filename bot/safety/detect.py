@@ -264,7 +264,8 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         return
     negated = [] if overtaken else finding.negated
     if assessment.probability < learned.alone:
-        if assessment.probability >= learned.self_harm_alone and not set(negated) & _self_harm_ids():
+        # not when the writer negated a red flag ("I've never overdosed, I'm careful")
+        if assessment.probability >= learned.self_harm_alone and not negated:
             for category, score in assessment.scores:
                 if category in _self_harm_ids() and score >= learned.self_harm_sure:
                     finding.add(finding.reported, category)

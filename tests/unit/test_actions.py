@@ -113,3 +113,12 @@ def test_show_source_in_the_middle_of_the_screening_then_the_question_again():
     assert load_article().passage("treatment.ivig").text in texts[1]
     assert "This is general information" in texts[-1]
     assert events == [{"event": "slot", "timestamp": None, "name": "sx_arms", "value": None}]  # asked again
+
+
+def test_a_fallback_naming_les_is_answered_from_the_classifiers_likeliest_question():
+    t = tracker("nlu_fallback", "zzq wob LES", [{"entity": "condition", "value": "les"}])
+    t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.35},
+                                          {"name": "ask_outlook", "confidence": 0.3},
+                                          {"name": "ask_complications", "confidence": 0.28}]
+    texts, _ = run(ActionAnswer(), t)
+    assert texts[0].startswith("From the article's section *Outlook (Prognosis)*")

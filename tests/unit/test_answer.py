@@ -98,3 +98,13 @@ def test_a_marked_question_naming_les_or_its_medicine_is_at_most_not_covered():
 
 def test_a_verdict_request_is_refused_as_one_whatever_the_scope_mark():
     assert answer("ask_diagnosis", {"les"}, "is it LES?", scope=UNCOVERED).kind == "no_diagnosis"
+
+
+def test_a_fallback_naming_les_that_retrieval_cannot_place_takes_the_likeliest_reading():
+    text = "zzq wob LES"  # no passage is close to these words
+    assert answer("nlu_fallback", {"les"}, text).kind == "none"
+    result = answer("nlu_fallback", {"les"}, text, likeliest="ask_complications")
+    assert result.kind == "article" and result.sections == ["Possible Complications"]
+    # not without a name of the disease, and never a verdict request's or "not covered"
+    assert answer("nlu_fallback", set(), text, likeliest="ask_complications").kind == "none"
+    assert answer("nlu_fallback", {"les"}, text, likeliest="ask_diagnosis").kind == "none"

@@ -106,6 +106,7 @@ def test_a_spanish_question_about_les_is_still_out_of_scope(nlp, text):
 
 @pytest.mark.parametrize("text,mark,intent", [
     ("my elbow clicks when i bend it, why", "outside", "out_of_scope"),
+    ("hw do i know if i have gout", "outside", "out_of_scope"),
     ("my nose runs every spring, what can i take for it", "outside", "out_of_scope"),
     ("my legs get weak on the stairs", "outside", "inform_symptoms"),  # no question: a report
     ("my legs get weak on the stairs, why", None, "inform_symptoms"),  # not marked outside
@@ -134,6 +135,10 @@ def test_a_question_about_something_else_gets_no_greeting(nlp, monkeypatch, inte
 
 
 @pytest.mark.parametrize("text,asks", [
+    ("dx me pls", True),
+    ("any chance what i have is lambert eaton", True),
+    ("¿hay probabilidad de que mi hermana tenga Lambert-Eaton?", True),
+    ("what are the chances LES is inherited", False),
     ("can you tell if my husband has it", True),
     ("could u say if i have lems", True),
     ("how can i tell if my son has a fever", False),
@@ -152,3 +157,4 @@ def test_a_question_outside_les_under_an_overruled_emergency_guess_is_out_of_sco
     message.set(SCOPE_KEY, "outside")
     component.process([message])
     assert _intent(message) == "out_of_scope"
+

@@ -185,6 +185,8 @@ def test_words_typed_without_spaces(nlp, category, text):
     "my phone screen is having a seizure again, time for a new one",
     "my mum will have a heart attack when she sees my grades",
     "that sunset took my breath away",
+    "my back seized up after gardening, any stretches?",
+    "the housing market collapsed in 2008",
     "in the book the hero has a seizure, could that happen with LES?",
     "mum had a funny reaction to the IVIg drip, they slowed it and it settled down",
 ])
@@ -231,6 +233,18 @@ def test_self_harm_gets_poison_help_from_a_lower_poisoning_score(nlp, monkeypatc
     _sure(monkeypatch, 0.95, {"self_harm": 0.95, "poisoning": 0.55, "fainting": 0.01})
     reported = find_red_flags(nlp("i want to die, i took a lot tonight")).reported
     assert "self_harm" in reported and "poisoning" in reported
+
+
+def test_a_cut_with_a_tool_is_bleeding_not_self_harm(nlp):
+    reported = find_red_flags(nlp("cut my hand with the grinder and it's pouring blood")).reported
+    assert "bleeding" in reported and "self_harm" not in reported
+
+
+def test_a_negated_red_flag_keeps_the_indirect_self_harm_path_shut(nlp, monkeypatch):
+    # the model is unsure of an emergency (0.4) but sure of self-harm if it is one
+    _sure(monkeypatch, 0.4, {"self_harm": 0.9, "poisoning": 0.8, "fainting": 0.01})
+    assert find_red_flags(nlp("i've never overdosed, i keep my pills in a box")).reported == []
+    assert find_red_flags(nlp("i keep my pills in a box for the day")).reported == ["self_harm"]
 
 
 def test_an_overdose_on_purpose_in_spanish_gets_988_too(nlp):
