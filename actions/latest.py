@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.knowledge.answer import FALLBACK_INTENT
 from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
 
 RED_FLAG = "red_flag"
@@ -48,7 +49,7 @@ def likeliest_question(tracker: Tracker) -> str | None:
         name = str(candidate.get("name") or "")
         if name.startswith("ask_"):
             return name
-        if name != "nlu_fallback":
+        if name != FALLBACK_INTENT:
             return None
     return None
 

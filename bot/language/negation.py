@@ -17,11 +17,14 @@ from spacy.tokens import Doc, Span
 WINDOW = 5
 RED_FLAG_LABEL = "red_flag"
 
+# A negative subject negates its clause's verb, however far ("nobody in the house has had a
+# seizure"): it reaches to the clause's end (the red-flag breaks) instead of the word window.
+_SUBJECT_NEGATIONS = {"nobody", "no one", "noone", "no-one", "none", "neither"}
+SUBJECT_WINDOW = 12
 _NOT_NEGATIONS = {"cannot", "can't", "cant", "couldn't", "couldnt", "versus", "doubt", "declined"}
 _EXTRA_PRECEDING = [
     "haven't", "havent", "have not", "hasn't", "hasnt", "has not", "had no", "have no",
-    "has no", "not any", "nor", "neither", "none", "nobody", "no one", "noone", "no-one",
-    "zero", "never had", "no more",
+    "has no", "not any", "nor", *sorted(_SUBJECT_NEGATIONS), "zero", "never had", "no more",
     "not had", "not having", "no sign", "free from", "ain't", "aint",
 ]
 _EXTRA_FOLLOWING = [
@@ -43,10 +46,6 @@ _EXTRA_TERMINATION = [
     "except", "only", "just", "though", "although",
 ]
 _RED_FLAG_BREAKS = {",", ";", "and", "&", "-", "but", ".", "...", "…", "!", "?", ":"}
-# A negative subject negates its clause's verb, however far ("nobody in the house has had a
-# seizure"): it reaches to the clause's end (the breaks above) instead of the word window.
-_SUBJECT_NEGATIONS = {"nobody", "no one", "noone", "no-one", "none", "neither"}
-SUBJECT_WINDOW = 12
 # "no" answering the bot's question, then a clause of its own ("no the co alarm is going off",
 # "no im choking" typed without a comma): an answer, not a negation of what follows.
 _CLAUSE_OPENERS = {

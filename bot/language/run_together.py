@@ -36,8 +36,7 @@ _ONE_LETTER = {"i", "a"}
 # Two-letter pieces must be real words ("st", "ne" are abbreviations or word ends) ...
 _TWO_LETTERS = {"am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it", "me",
                 "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we", "im"}
-# ... and texting words count as words ("icantbreatheplshelp").
-_TEXTING = TEXTING_WORDS
+# ... and texting words (TEXTING_WORDS) count as words ("icantbreatheplshelp").
 # wordninja's ranked word list (most frequent first), inside its package
 _NINJA_WORDS = Path(wordninja.__file__).parent / "wordninja" / "wordninja_words.txt.gz"
 # Where the lexicon's and texting words enter that ranking (about as likely as "husband")
@@ -76,7 +75,7 @@ class RunTogetherSplitter:
         with gzip.open(_NINJA_WORDS) as f:
             kept = [w for w in f.read().decode().split() if self._acceptable(w)]
         seen = set(kept)
-        extra = sorted(w for w in self.known | _TEXTING if w.isalpha() and w not in seen)
+        extra = sorted(w for w in self.known | TEXTING_WORDS if w.isalpha() and w not in seen)
         self.ranked = kept[:KNOWN_RANK] + extra + kept[KNOWN_RANK:]
         with tempfile.TemporaryDirectory() as tmp:
             self.model = self._write_model(Path(tmp))
@@ -90,7 +89,7 @@ class RunTogetherSplitter:
     def _acceptable(self, piece: str) -> bool:
         """May ``piece`` be one of the words a run-together token is made of?"""
         p = piece.lower()
-        if p in _TEXTING:
+        if p in TEXTING_WORDS:
             return True
         if (len(p) == 1 and p not in _ONE_LETTER) or (len(p) == 2 and p not in _TWO_LETTERS):
             return False
