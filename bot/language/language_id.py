@@ -11,6 +11,7 @@ ruler recognised (LEMS, IVIg) are left out of the count.
 """
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,7 +33,10 @@ MACHINE_MARKS = frozenset("{}[]<>=|\\")
 MIN_MARKS = 3
 # A CSV paste: this many lines of at least this many comma-separated fields
 CSV_ROWS = 3
-CSV_FIELDS = 4
+CSV_FIELDS = 3
+# Log lines: this many lines that start with a date ("2026-11-30T14:22:01Z INFO ...")
+LOG_ROWS = 2
+_LOG_LINE = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 # No known language: this many words or more, hardly any of them common English words,
 # and no other language clearly better.
 UNKNOWN_MIN_WORDS = 15
@@ -90,11 +94,14 @@ class LanguageGuesser:
 
 
 def _machine_text(doc: Doc) -> bool:
-    """JSON, a log line, a PDF's bytes, a CSV paste: mostly not words, with markup
-    characters or rows of fields. A clinician's "sats 84%, RR 34, BP 80/50" has neither
+    """JSON, log lines, a PDF's bytes, a CSV paste: mostly not words, with markup
+    characters, or rows of fields or of dated lines. A clinician's "sats 84%, RR 34, BP 80/50" has neither
     and stays a message."""
-    rows = [line for line in doc.text.splitlines() if line.count(",") >= CSV_FIELDS - 1]
-    if len(rows) >= CSV_ROWS:
+    lines = doc.text.splitlines()
+    # fields joined by bare commas: prose puts a space after its commas
+    if sum(line.count(",") >= CSV_FIELDS - 1 and ", " not in line for line in lines) >= CSV_ROWS:
+        return True
+    if sum(bool(_LOG_LINE.match(line)) for line in lines) >= LOG_ROWS:
         return True
     tokens = [t for t in doc if not t.is_space]
     if not tokens:

@@ -133,7 +133,9 @@ class _Context:
 def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     """Present wins: "he was fine at breakfast, now he can't lift his arm" is now. A present
     word inside a resolved phrase ("I'm fine now") or an idiom ("from now on") does not count."""
-    resolved = rules.resolved.spans(doc)
+    # "it stopped after a minute" is over; "the bleeding won't stop after an hour" is not
+    resolved = [(start, end) for start, end in rules.resolved.spans(doc)
+                if not negated_at(doc, start, window=1)]
     inside = {i for start, end in resolved + rules.not_now.spans(doc) for i in range(start, end)}
     present = any(i not in inside for i in rules.present.positions(doc))
     # "now" reaches on to a later mention; "still" only right beside it ("he is still

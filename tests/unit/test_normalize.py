@@ -77,3 +77,11 @@ def test_a_csv_paste_is_no_language_but_vital_signs_are_a_message(nlp):
 
     assert not looks_english(nlp("id,name,qty,price\n1,apple,2,3.1\n2,pear,3,4.2\n3,plum,1,0.5\n"))
     assert looks_english(nlp("sats 84%, RR 34, BP 80/50, HR 130"))
+
+
+def test_log_lines_and_a_bare_comma_csv_are_no_language_but_prose_lists_are_a_message(nlp):
+    from bot.language.english import looks_english
+
+    assert not looks_english(nlp("id,day,n\n1,mon,3\n2,tue,5\n3,wed,4"))
+    assert not looks_english(nlp("2026-01-02T10:00:01Z INFO start\n2026-01-02T10:00:02Z WARN slow disk"))
+    assert looks_english(nlp("tired, weak, dry mouth\nworse at night, better after a rest\nyes, no, maybe"))

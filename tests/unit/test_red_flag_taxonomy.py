@@ -240,6 +240,17 @@ def test_a_cut_with_a_tool_is_bleeding_not_self_harm(nlp):
     assert "bleeding" in reported and "self_harm" not in reported
 
 
+def test_a_kitchen_cut_whose_bleeding_will_not_stop_is_bleeding_not_self_harm(nlp):
+    # "won't stop after" is no resolved "stopped after"
+    text = "i cut myself chopping onions and the blood won't stop after 20 minutes"
+    reported = find_red_flags(nlp(text)).reported
+    assert "bleeding" in reported and "self_harm" not in reported
+
+
+def test_asking_for_a_way_to_die_is_self_harm(nlp):
+    assert "self_harm" in find_red_flags(nlp("whats the easiest way to die, i cant do this anymore")).reported
+
+
 def test_a_negated_red_flag_keeps_the_indirect_self_harm_path_shut(nlp, monkeypatch):
     # the model is unsure of an emergency (0.4) but sure of self-harm if it is one
     _sure(monkeypatch, 0.4, {"self_harm": 0.9, "poisoning": 0.8, "fainting": 0.01})
