@@ -95,8 +95,8 @@ class LanguageGuesser:
 
 def _machine_text(doc: Doc) -> bool:
     """JSON, log lines, a PDF's bytes, a CSV paste: mostly not words, with markup
-    characters, or rows of fields or of dated lines. A clinician's "sats 84%, RR 34, BP 80/50" has neither
-    and stays a message."""
+    characters, or rows of fields or of dated lines. A clinician's "sats 84%, RR 34,
+    BP 80/50" has neither and stays a message."""
     lines = doc.text.splitlines()
     # fields joined by bare commas: prose puts a space after its commas
     if sum(line.count(",") >= CSV_FIELDS - 1 and ", " not in line for line in lines) >= CSV_ROWS:

@@ -83,25 +83,24 @@ def test_a_request_to_start_the_symptom_check_is_not_taken_for_a_verdict_request
     "¿es LES o no?",
 ])
 def test_a_verdict_request_in_spanish_is_refused_not_only_told_english(nlp, text):
-    from bot.language.rasa_component import DiagnosisRequestGuard, NonEnglishClassifier
-
-    guess = _guess("out_of_scope", 0.6)
-    message = _parsed(nlp, text, guess, [guess])
-    DiagnosisRequestGuard({}).process([message])
-    NonEnglishClassifier({}).process([message])
-    assert _intent(message) == "ask_diagnosis"
+    assert _after_language_guards(nlp, text, "out_of_scope") == "ask_diagnosis"
 
 
 @pytest.mark.parametrize("text", ["¿qué es el síndrome de Lambert-Eaton?",
                                   "¿el síndrome de Lambert-Eaton se hereda?"])
 def test_a_spanish_question_about_les_is_still_out_of_scope(nlp, text):
+    assert _after_language_guards(nlp, text, "ask_definition") == "out_of_scope"
+
+
+def _after_language_guards(nlp, text: str, classified: str) -> str:
+    """The intent after the verdict guard and the non-English classifier, in config order."""
     from bot.language.rasa_component import DiagnosisRequestGuard, NonEnglishClassifier
 
-    guess = _guess("ask_definition", 0.6)
+    guess = _guess(classified, 0.6)
     message = _parsed(nlp, text, guess, [guess])
     DiagnosisRequestGuard({}).process([message])
     NonEnglishClassifier({}).process([message])
-    assert _intent(message) == "out_of_scope"
+    return _intent(message)
 
 
 @pytest.mark.parametrize("text,mark,intent", [
