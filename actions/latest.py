@@ -6,8 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.knowledge.answer import FALLBACK_INTENT
 from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
+from bot.language.intent_names import NLU_FALLBACK
 
 RED_FLAG = "red_flag"
 NOT_CONCEPTS = {RED_FLAG, "emergency_kind"}
@@ -49,7 +49,7 @@ def likeliest_question(tracker: Tracker) -> str | None:
         name = str(candidate.get("name") or "")
         if name.startswith("ask_"):
             return name
-        if name != FALLBACK_INTENT:
+        if name != NLU_FALLBACK:
             return None
     return None
 

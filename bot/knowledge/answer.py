@@ -19,12 +19,11 @@ from bot.knowledge.article import Article, Passage, load_article
 from bot.knowledge.relevance import LES_CONCEPT, LES_TREATMENT_CONCEPTS, off_topic
 from bot.knowledge.retrieval import Retriever
 from bot.language.entities import OUTSIDE
+from bot.language.intent_names import FALLBACK_INTENTS, NLU_FALLBACK
 from bot.language.requests import asks_for_diagnosis
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
-FALLBACK_INTENT = "nlu_fallback"
-RETRIEVAL_INTENTS = (FALLBACK_INTENT, "out_of_scope")
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
 _ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
@@ -172,9 +171,9 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
             + select(article, "ask_when_to_call", set())
         chosen = [p for p in _article_order(article, chosen) if p.is_article]
         return Answer("no_diagnosis", render(chosen), chosen)
-    if intent in RETRIEVAL_INTENTS:
+    if intent in FALLBACK_INTENTS:
         found = _retrieve(article, text, concepts)
-        if found.kind == "none" and intent == FALLBACK_INTENT and LES_CONCEPT in concepts \
+        if found.kind == "none" and intent == NLU_FALLBACK and LES_CONCEPT in concepts \
                 and likeliest in medical_intents(article) - {NO_DIAGNOSIS_INTENT, NOT_COVERED_INTENT}:
             chosen = select(article, str(likeliest), concepts)
             if chosen:

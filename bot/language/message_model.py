@@ -36,6 +36,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from bot import paths
 from bot.language.entities import OUTSIDE, UNCOVERED
+from bot.language.intent_names import OUT_OF_SCOPE
 
 MODEL_FILE = paths.BUILD / "language" / "message_model.joblib"
 NLU_DIR = paths.DATA / "nlu"
@@ -45,7 +46,7 @@ EMERGENCY_INTENTS = {"emergency": (), "emergency_self_harm": ("self_harm",)}
 DIAGNOSIS_INTENT = "ask_diagnosis"
 DIAGNOSIS_KIND = "diagnosis"
 # The scope heads' positives: NLU intents and the rounds' kinds (tests/eval/rounds/FORMAT.md).
-_SCOPE_OF_INTENT = {"out_of_scope": OUTSIDE, "ask_uncovered": UNCOVERED}
+_SCOPE_OF_INTENT = {OUT_OF_SCOPE: OUTSIDE, "ask_uncovered": UNCOVERED}
 _SCOPE_OF_KIND = {"out_of_scope": OUTSIDE, "not_covered": UNCOVERED}
 # The rounds' topic names (tests/eval/rounds/FORMAT.md) -> red_flags.yml category ids.
 _TOPIC_CATEGORY = {"collapse": "fainting", "allergic": "allergic_swelling"}

@@ -21,10 +21,11 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
 from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc
+from bot.language.intent_names import OUT_OF_SCOPE
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import asks_something
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
-from bot.language.scope_mark import OUT_OF_SCOPE, asks_outside_instead, scope_mark
+from bot.language.scope_mark import asks_outside_instead, scope_mark
 
 ASK_DIAGNOSIS = "ask_diagnosis"
 SCREENING_STARTS = {"start_screening", "restart_screening"}

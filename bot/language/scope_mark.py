@@ -20,7 +20,6 @@ from bot.language.message_model import assess
 from bot.language.questions import asks_in_any_clause
 
 SCOPE_FILE = paths.DATA / "lexicon" / "scope.yml"
-OUT_OF_SCOPE = "out_of_scope"
 # Intents whose reply is no answer (the symptom check, "what would you like to know", a
 # greeting, "I'm a bot"): a question the model marks outside LES that lands here ("my knee
 # clicks, why", "how do you say good morning in italian") gets the out-of-scope reply

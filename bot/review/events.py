@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.language.intent_names import FALLBACK_INTENTS, NLU_FALLBACK
 from bot.safety.flags import EMERGENCY_INTENTS, RED_FLAGS_KEY
 
-FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 EMERGENCY_ACTIONS = frozenset({"utter_emergency", "utter_emergency_self_harm"})
 DISCLAIMER_ACTION = "action_disclaimer"
 # The screening form sets this slot when it finishes (actions/screening.py).
@@ -93,11 +93,11 @@ def effective_confidence(parse: dict[str, Any]) -> float | None:
     ranking is what a reviewer wants to see ("it guessed ask_tests at 0.21").
     """
     intent = parse.get("intent") or {}
-    if intent.get("name") != "nlu_fallback":
+    if intent.get("name") != NLU_FALLBACK:
         value = intent.get("confidence")
         return float(value) if value is not None else None
     for candidate in parse.get("intent_ranking") or []:
-        if candidate.get("name") != "nlu_fallback" and candidate.get("confidence") is not None:
+        if candidate.get("name") != NLU_FALLBACK and candidate.get("confidence") is not None:
             return float(candidate["confidence"])
     value = intent.get("confidence")
     return float(value) if value is not None else None

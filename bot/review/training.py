@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from bot import paths
 from bot.datafiles import DataFileError, read_mapping
+from bot.language.intent_names import OUT_OF_SCOPE
 from bot.review import corrections, db
 from bot.review.redact import redact
 
@@ -161,7 +162,7 @@ def _expect(kind: str, target: str, intent: str | None, options: corrections.Cho
         if intent == "emergency_self_harm":
             expect["expect_988"] = True
         return "emergency", expect
-    if intent == "out_of_scope":
+    if intent == OUT_OF_SCOPE:
         return "out_of_scope", {"section": None, "emergency": False, "disclaimer": False, "fallback": True}
     if intent == "ask_diagnosis":
         return "diagnosis_request", {"section": None, "emergency": False, "disclaimer": True,

@@ -21,9 +21,10 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import message_model
 from bot.language.drug_names import drug_names
 from bot.language.entities import SCOPE_KEY
+from bot.language.intent_names import NLU_FALLBACK, OUT_OF_SCOPE
 from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
-from bot.language.scope_mark import OUT_OF_SCOPE, asks_outside_instead
+from bot.language.scope_mark import asks_outside_instead
 from bot.safety.detect import find_red_flags
 from bot.safety.flags import (
     EMERGENCY,
@@ -34,8 +35,6 @@ from bot.safety.flags import (
     first_message_kind,
 )
 from bot.safety.rules import load_rules
-
-NLU_FALLBACK = "nlu_fallback"
 
 __all__ = ["EMERGENCY", "EMERGENCY_INTENTS", "EMERGENCY_SELF_HARM", "RED_FLAGS_KEY", "RedFlagClassifier"]
 
