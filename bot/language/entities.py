@@ -26,6 +26,11 @@ OUTSIDE, UNCOVERED = "outside", "uncovered"
 LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)
 
 
+def names_a_term(doc: Doc) -> bool:
+    """Does the message name anything from the lexicon (a symptom, LES, a medicine, ...)?"""
+    return any(ent.label_ != LOOK_ALIKE_LABEL for ent in doc.ents)
+
+
 def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:
     found = []
     for ent in doc.ents:

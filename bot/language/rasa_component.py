@@ -20,16 +20,15 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
-from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc
+from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc, names_a_term
 from bot.language.intent_names import OUT_OF_SCOPE
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import asks_something
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
-from bot.language.scope_mark import asks_outside_instead, scope_mark
+from bot.language.scope_mark import INFORM_SYMPTOMS, asks_outside_instead, scope_mark
 
 ASK_DIAGNOSIS = "ask_diagnosis"
 SCREENING_STARTS = {"start_screening", "restart_screening"}
-INFORM_SYMPTOMS = "inform_symptoms"
 
 
 
@@ -134,8 +133,9 @@ class ScopeMarker(UntrainedComponent):
     (bot/language/scope_mark.py); the intent stays, the answer action reads the mark.
 
     One exception: a question about something else that reads like a symptom report
-    ("my knee clicks on the stairs, why") would start the LES symptom check; marked
-    outside, it is ``out_of_scope`` and gets the reply that says what the bot can do.
+    ("my knee clicks on the stairs, why"), or a statement that names nothing the lexicon
+    knows ("my laptop won't turn on"), would start the LES symptom check; marked outside,
+    it is ``out_of_scope`` and gets the reply that says what the bot can do.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -146,6 +146,7 @@ class ScopeMarker(UntrainedComponent):
             if mark is None:
                 continue
             message.set(SCOPE_KEY, mark, add_to_output=True)
-            if asks_outside_instead((message.get(INTENT) or {}).get("name"), mark, text):
+            if asks_outside_instead((message.get(INTENT) or {}).get("name"), mark, text,
+                                    names_a_term=doc is not None and names_a_term(doc)):
                 set_intent(message, OUT_OF_SCOPE)
         return messages

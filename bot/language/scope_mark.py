@@ -24,7 +24,8 @@ SCOPE_FILE = paths.DATA / "lexicon" / "scope.yml"
 # greeting, "I'm a bot"): a question the model marks outside LES that lands here ("my knee
 # clicks, why", "how do you say good morning in italian") gets the out-of-scope reply
 # instead. Not "stop_screening": "how do i quit this" scores 0.88 outside.
-NOT_ANSWERS = frozenset({"inform_symptoms", "unsure", "deny", "greet", "bot_challenge"})
+INFORM_SYMPTOMS = "inform_symptoms"
+NOT_ANSWERS = frozenset({INFORM_SYMPTOMS, "unsure", "deny", "greet", "bot_challenge"})
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +46,14 @@ def scope_mark(spaced: str) -> str | None:
     return None
 
 
-def asks_outside_instead(intent: str | None, mark: str | None, text: str) -> bool:
-    """Should a message with this intent and scope mark get the out-of-scope reply?"""
-    return mark == OUTSIDE and intent in NOT_ANSWERS and asks_in_any_clause(text)
+def asks_outside_instead(intent: str | None, mark: str | None, text: str, *, names_a_term: bool) -> bool:
+    """Should a message with this intent and scope mark get the out-of-scope reply?
+
+    A question, yes. A statement only when it would start the symptom check and names
+    nothing the lexicon knows ("I have an itchy rash on my elbow", "my laptop won't turn
+    on"): the check asks about LES's symptoms, which the writer did not bring up. A report
+    that names one ("my feet tingle and my back hurts") still starts it.
+    """
+    if mark != OUTSIDE or intent not in NOT_ANSWERS:
+        return False
+    return asks_in_any_clause(text) or (intent == INFORM_SYMPTOMS and not names_a_term)

@@ -107,10 +107,13 @@ def _after_language_guards(nlp, text: str, classified: str) -> str:
     ("my elbow clicks when i bend it, why", "outside", "out_of_scope"),
     ("hw do i know if i have gout", "outside", "out_of_scope"),
     ("my nose runs every spring, what can i take for it", "outside", "out_of_scope"),
-    ("my legs get weak on the stairs", "outside", "inform_symptoms"),  # no question: a report
+    ("my legs get weak on the stairs", "outside", "inform_symptoms"),  # names an LES symptom
     ("my legs get weak on the stairs, why", None, "inform_symptoms"),  # not marked outside
+    ("I have an itchy rash on my elbow", "outside", "out_of_scope"),  # a statement naming nothing
+    ("my laptop won't turn on", "outside", "out_of_scope"),
+    ("my back hurts", None, "inform_symptoms"),  # not marked outside: the check may ask
 ])
-def test_a_question_about_something_else_does_not_start_the_symptom_check(nlp, monkeypatch, text, mark,
+def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, monkeypatch, text, mark,
                                                                          intent):
     from bot.language import rasa_component
 
