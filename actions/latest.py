@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
-from bot.language.intent_names import NLU_FALLBACK
+from bot.language.intent_names import NLU_FALLBACK, QUESTION_PREFIX
 
 RED_FLAG = "red_flag"
 NOT_CONCEPTS = {RED_FLAG, "emergency_kind"}
@@ -47,7 +47,7 @@ def likeliest_question(tracker: Tracker) -> str | None:
     read under a fallback."""
     for candidate in tracker.latest_message.get("intent_ranking") or []:
         name = str(candidate.get("name") or "")
-        if name.startswith("ask_"):
+        if name.startswith(QUESTION_PREFIX):
             return name
         if name != NLU_FALLBACK:
             return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge.article import Article, Passage, load_article
-from bot.knowledge.relevance import LES_CONCEPT, LES_TREATMENT_CONCEPTS, off_topic
+from bot.knowledge.relevance import LES_CONCEPT, LES_TREATMENT_CONCEPTS, OffTopic, load_scope, off_topic
 from bot.knowledge.retrieval import Retriever
 from bot.language.entities import OUTSIDE
 from bot.language.intent_names import FALLBACK_INTENTS, NLU_FALLBACK
@@ -74,19 +74,29 @@ def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
             # Keep the article's own answer in front of what others add.
             matched = [p for p in candidates if intent in p.default_for and p.is_article] + matched
         return _article_order(article, matched)
-    if intent in SYMPTOM_LIKE_INTENTS:
+    defaults = [p for p in candidates if intent in p.default_for]
+    elsewhere = listed_symptoms(article, concepts)
+    if elsewhere and intent in SYMPTOM_LIKE_INTENTS:
         # "Can LES cause constipation?" classified as a complications question: the
         # article answers it in another section, under the symptom's own passage.
-        elsewhere = listed_symptoms(article, concepts)
-        if elsewhere:
-            return elsewhere
-    return [p for p in candidates if intent in p.default_for]
+        return elsewhere
+    if elsewhere and intent != "ask_symptoms":
+        # "do people with LES have trouble chewing" read as an outlook question: the
+        # section's answer, and the article's words about the symptom it names.
+        return _article_order(article, defaults + elsewhere)
+    return defaults
 
 
 def listed_symptoms(article: Article, concepts: set[str]) -> list[Passage]:
     """The article's own symptom-list passages about the named (specific) symptoms."""
     specific = concepts - BROAD_CONCEPTS - GENERIC_SYMPTOMS
     return [p for p in article.for_intent("ask_symptoms") if p.is_article and specific & set(p.concepts)]
+
+
+def listed_tests(article: Article, concepts: set[str]) -> list[Passage]:
+    """The article's own passages about the named exams and tests ("will I need an MRI")."""
+    specific = concepts - BROAD_CONCEPTS
+    return [p for p in article.for_intent("ask_tests") if p.is_article and specific & set(p.concepts)]
 
 
 def _article_order(article: Article, chosen: list[Passage]) -> list[Passage]:
@@ -148,8 +158,12 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     article = article or load_article()
     elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent,
                           confidence)
-    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere.reason):
+    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere, article):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
+    if intent == NO_DIAGNOSIS_INTENT and scope == OUTSIDE and not concepts and not les_context:
+        # "i have an itchy rash on my elbow, what is it": a verdict about something else,
+        # naming nothing the lexicon knows; the LES exams and tests would not fit it
+        return Answer("none")
     if intent != NO_DIAGNOSIS_INTENT and scope is not None:
         if scope != OUTSIDE or concepts & _ABOUT_LES:
             # a question that names LES or one of its medicines is about LES: at most "not covered"
@@ -160,7 +174,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     if intent == NOT_COVERED_INTENT:
         # "Can LES mess with blood pressure?" reads like an off-article question but
         # names a symptom the article lists: answer that instead of "not covered".
-        listed = listed_symptoms(article, concepts)
+        listed = listed_symptoms(article, concepts) or listed_tests(article, concepts)
         if listed:
             return Answer("article", render(listed), listed)
         return Answer("not_covered")
@@ -195,15 +209,22 @@ def warm_up() -> None:
     off_topic("warm up", set())
 
 
-def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, reason: str) -> bool:
+def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, elsewhere: OffTopic,
+                               article: Article) -> bool:
     """A request for a verdict always gets the refusal with exams and tests, unless it
     asks for a dose, is about another condition without naming LES ("do I have ALS?"),
-    or only the classifier took an uncovered question for one ("is alcohol ok with LES?")."""
+    or only the classifier took an uncovered question for one ("is alcohol ok with LES?").
+    A condition the article links with LES, listed beside symptoms the article lists
+    ("diagnose me? legs weak, a few vitiligo patches"), is part of the person's story."""
+    reason = elsewhere.reason
     if intent != NO_DIAGNOSIS_INTENT or reason == "medicine":
         return False
     if reason == "not_covered":
         return asks_for_diagnosis(text)
-    return reason != "condition" or "les" in concepts
+    if reason != "condition" or "les" in concepts:
+        return True
+    return bool(elsewhere.names) and set(elsewhere.names) <= load_scope().associated_conditions \
+        and bool(listed_symptoms(article, concepts))
 
 
 def _retrieve(article: Article, text: str, concepts: set[str]) -> Answer:

@@ -14,3 +14,5 @@ OUT_OF_SCOPE = "out_of_scope"
 # The intents without a story of their own: the answer comes from retrieval and the
 # review console lists them as fallbacks.
 FALLBACK_INTENTS = (NLU_FALLBACK, OUT_OF_SCOPE)
+# Every intent that asks something about LES starts with this ("ask_outlook", ...).
+QUESTION_PREFIX = "ask_"

@@ -36,7 +36,11 @@ CSV_ROWS = 3
 CSV_FIELDS = 3
 # Log lines: this many lines that start with a date ("2026-11-30T14:22:01Z INFO ...")
 LOG_ROWS = 2
-_LOG_LINE = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# (Rasa's SpacyNLP lowercases the text first: "t", not only "T")
+_LOG_LINE = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+# A database query: a statement keyword first, then the marks of a query ("=", ";", "*")
+_SQL = re.compile(r"^\s*(?:select\s.+?\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from|create\s+table"
+                  r"|drop\s+table|alter\s+table)\s.*(?:=|;|\*)", re.IGNORECASE | re.DOTALL)
 # No known language: this many words or more, hardly any of them common English words,
 # and no other language clearly better.
 UNKNOWN_MIN_WORDS = 15
@@ -94,7 +98,7 @@ class LanguageGuesser:
 
 
 def _machine_text(doc: Doc) -> bool:
-    """JSON, log lines, a PDF's bytes, a CSV paste: mostly not words, with markup
+    """JSON, log lines, a PDF's bytes, a CSV paste, an SQL query: mostly not words, with markup
     characters, or rows of fields or of dated lines. A clinician's "sats 84%, RR 34,
     BP 80/50" has neither and stays a message."""
     lines = doc.text.splitlines()
@@ -102,6 +106,8 @@ def _machine_text(doc: Doc) -> bool:
     if sum(line.count(",") >= CSV_FIELDS - 1 and ", " not in line for line in lines) >= CSV_ROWS:
         return True
     if sum(bool(_LOG_LINE.match(line)) for line in lines) >= LOG_ROWS:
+        return True
+    if _SQL.match(doc.text):
         return True
     tokens = [t for t in doc if not t.is_space]
     if not tokens:

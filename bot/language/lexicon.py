@@ -150,6 +150,5 @@ def load_concepts(path: Path = paths.CONCEPTS_FILE) -> tuple[Concept, ...]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Both lexicons, read once per process."""
-    look_alikes = tuple(str(p) for p in (red_flag_file(paths.RED_FLAGS_FILE).get("look_alikes") or ())) \
-        + tuple(str(p) for p in (read_mapping(paths.CONCEPTS_FILE).get("look_alikes") or ()))
+    look_alikes = tuple(str(p) for p in red_flag_file(paths.RED_FLAGS_FILE).get("look_alikes") or ())
     return Lexicon(load_concepts(), load_red_flags(), load_rule_phrases(), look_alikes)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -67,9 +68,8 @@ class Example:
     scope: str = ""  # OUTSIDE, UNCOVERED, or "" (about LES and in the article, or not a question)
 
 
-def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
-    """Every NLU training example, each head's positives marked by its intent."""
-    found = []
+def intent_examples(nlu_dir: Path = NLU_DIR) -> Iterator[tuple[str, str]]:
+    """(intent, text) for every NLU training example, annotations removed."""
     for path in sorted(nlu_dir.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or ():
             intent = block.get("intent")
@@ -78,10 +78,14 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
             for line in str(block.get("examples") or "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):
-                    found.append(Example(_ANNOTATION.sub(r"\1", line[2:]), intent in EMERGENCY_INTENTS,
-                                         EMERGENCY_INTENTS.get(intent, ()), intent == DIAGNOSIS_INTENT,
-                                         _SCOPE_OF_INTENT.get(intent, "")))
-    return found
+                    yield str(intent), _ANNOTATION.sub(r"\1", line[2:])
+
+
+def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
+    """Every NLU training example, each head's positives marked by its intent."""
+    return [Example(text, intent in EMERGENCY_INTENTS, EMERGENCY_INTENTS.get(intent, ()),
+                    intent == DIAGNOSIS_INTENT, _SCOPE_OF_INTENT.get(intent, ""))
+            for intent, text in intent_examples(nlu_dir)]
 
 
 def recorded_rounds(rounds_dir: Path = paths.ROUNDS) -> list[Path]:

@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.english import looks_english
 from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc, names_a_term
-from bot.language.intent_names import OUT_OF_SCOPE
+from bot.language.intent_names import OUT_OF_SCOPE, QUESTION_PREFIX
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import asks_something
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
@@ -94,7 +94,7 @@ class StatementIntentGuard(UntrainedComponent):
             if intent != INFORM_SYMPTOMS or not asks_something(message.get(TEXT) or ""):
                 continue
             for candidate in message.get(INTENT_RANKING_KEY) or []:
-                if str(candidate.get("name", "")).startswith("ask_"):
+                if str(candidate.get("name", "")).startswith(QUESTION_PREFIX):
                     set_intent(message, candidate["name"], candidate.get("confidence", 0.0))
                     break
         return messages

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot import paths
 from bot.datafiles import read_mapping
+from bot.language.control_words import strays_from
 from bot.language.entities import OUTSIDE, UNCOVERED
 from bot.language.message_model import assess
 from bot.language.questions import asks_in_any_clause
@@ -49,11 +50,20 @@ def scope_mark(spaced: str) -> str | None:
 def asks_outside_instead(intent: str | None, mark: str | None, text: str, *, names_a_term: bool) -> bool:
     """Should a message with this intent and scope mark get the out-of-scope reply?
 
-    A question, yes. A statement only when it would start the symptom check and names
-    nothing the lexicon knows ("I have an itchy rash on my elbow", "my laptop won't turn
-    on"): the check asks about LES's symptoms, which the writer did not bring up. A report
-    that names one ("my feet tingle and my back hurts") still starts it.
+    A control intent (stop, start over, goodbye, ...) that the message's words do not
+    support (bot/language/control_words.py), when marked at all. Else only when marked
+    outside: a question; a statement that would start the symptom check and names nothing the
+    lexicon knows ("I have an itchy rash on my elbow", "my laptop won't turn on"): the
+    check asks about LES's symptoms, which the writer did not bring up. A report that
+    names one ("my feet tingle and my back hurts") still starts it.
     """
-    if mark != OUTSIDE or intent not in NOT_ANSWERS:
+    if mark is not None and strays_from(intent, text):
+        # "my cat knocked over my coffee again" as restart_screening; marked uncovered
+        # ("should my brothers be screened for LES" as start_screening), the answer
+        # action then says the article does not cover it
+        return True
+    if mark != OUTSIDE:
+        return False
+    if intent not in NOT_ANSWERS:
         return False
     return asks_in_any_clause(text) or (intent == INFORM_SYMPTOMS and not names_a_term)

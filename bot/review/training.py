@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from bot import paths
 from bot.datafiles import DataFileError, read_mapping
-from bot.language.intent_names import OUT_OF_SCOPE
+from bot.language.intent_names import OUT_OF_SCOPE, QUESTION_PREFIX
 from bot.review import corrections, db
 from bot.review.redact import redact
 
@@ -175,7 +175,7 @@ def _expect(kind: str, target: str, intent: str | None, options: corrections.Cho
     if intent and intent in home:
         return intent, {"section": options.section_title(home[intent]), "emergency": False,
                         "disclaimer": True}
-    if intent and intent.startswith("ask_"):
+    if intent and intent.startswith(QUESTION_PREFIX):
         return intent, {"section": None, "emergency": False, "disclaimer": True}
     if intent in ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities"):
         return "smalltalk", {"section": None, "emergency": False, "disclaimer": False}

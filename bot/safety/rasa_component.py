@@ -20,8 +20,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import message_model
 from bot.language.drug_names import drug_names
-from bot.language.entities import SCOPE_KEY, names_a_term
-from bot.language.intent_names import NLU_FALLBACK, OUT_OF_SCOPE
+from bot.language.entities import OUTSIDE, SCOPE_KEY, names_a_term
+from bot.language.intent_names import NLU_FALLBACK, OUT_OF_SCOPE, QUESTION_PREFIX
 from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.scope_mark import asks_outside_instead
@@ -78,7 +78,16 @@ class RedFlagClassifier(UntrainedComponent):
             set_intent(message, name)
         elif intent.get("name") in EMERGENCY_INTENTS:
             replacement = _best_non_emergency(ranking)
-            if replacement is not None:
+            threshold = float(self.config.get("fallback_threshold", 0.0))
+            if replacement is not None and replacement["confidence"] < threshold \
+                    and not replacement["name"].startswith(QUESTION_PREFIX):
+                # no guess of its own ("I like gardening on weekends": self-harm 0.69, then
+                # continue_screening 0.14, which would resume the symptom check): what the
+                # fallback would have made of it. A question's next guess stays: the answer
+                # action checks its scope and section.
+                outside = message.get(SCOPE_KEY) == OUTSIDE
+                set_intent(message, OUT_OF_SCOPE if outside else NLU_FALLBACK, replacement["confidence"])
+            elif replacement is not None:
                 set_intent(message, replacement["name"], replacement["confidence"])
                 # the scope mark's rule, which met an emergency guess before ("how do i
                 # get my toddler to sleep through the night" -> the symptom check)

@@ -37,6 +37,30 @@ def test_diagnosis_request_gets_facts_not_a_verdict():
     assert all(p.is_article for p in result.passages)
 
 
+def test_a_linked_condition_beside_listed_symptoms_is_part_of_the_verdict_request():
+    text = "can you diagnose me? legs weak, arms ok, a few vitiligo patches"
+    assert answer("ask_diagnosis", {"leg_weakness", "vitiligo"}, text).kind == "no_diagnosis"
+    # without a symptom the article lists, it is a question about the other condition
+    assert answer("ask_diagnosis", {"vitiligo"}, "do i have vitiligo?").kind != "no_diagnosis"
+
+
+def test_a_listed_symptom_under_another_section_brings_its_own_passage():
+    result = answer("ask_outlook", {"les", "chewing_trouble"}, "do people with LES have trouble chewing")
+    assert "Symptoms" in result.sections and "Outlook (Prognosis)" in result.sections
+
+
+def test_an_uncovered_question_naming_a_listed_test_answers_it():
+    result = answer("ask_uncovered", {"les", "mri"}, "will i need an MRI for LES")
+    assert result.kind == "article" and result.sections == ["Exams and Tests"]
+
+
+def test_a_verdict_about_something_else_gets_what_the_bot_covers():
+    text = "i have an itchy rash on my elbow what is it"
+    assert answer("ask_diagnosis", set(), text, scope=OUTSIDE).kind == "none"
+    assert answer("ask_diagnosis", {"leg_weakness"}, "my legs are weak, what is it",
+                  scope=OUTSIDE).kind == "no_diagnosis"
+
+
 def test_uncovered_topic_is_said_honestly():
     assert answer("ask_uncovered", set(), "is it contagious").kind == "not_covered"
 

@@ -81,14 +81,20 @@ def test_a_request_to_start_the_symptom_check_is_not_taken_for_a_verdict_request
     "¿mi esposo tiene Lambert-Eaton?",
     "tengo la boca seca y me cuesta subir escaleras, ¿será Lambert-Eaton?",
     "¿es LES o no?",
+    "est-ce que mon père a le syndrome de Lambert-Eaton ? il a du mal à monter l'escalier",
+    "ai-je une LEMS ?",
+    "Hat meine Mutter das Lambert-Eaton-Syndrom?",
+    "será que tenho a síndrome de Lambert-Eaton?",
 ])
-def test_a_verdict_request_in_spanish_is_refused_not_only_told_english(nlp, text):
+def test_a_verdict_request_in_another_language_is_refused_not_only_told_english(nlp, text):
     assert _after_language_guards(nlp, text, "out_of_scope") == "ask_diagnosis"
 
 
 @pytest.mark.parametrize("text", ["¿qué es el síndrome de Lambert-Eaton?",
-                                  "¿el síndrome de Lambert-Eaton se hereda?"])
-def test_a_spanish_question_about_les_is_still_out_of_scope(nlp, text):
+                                  "¿el síndrome de Lambert-Eaton se hereda?",
+                                  "j'ai les jambes faibles le soir",
+                                  "Was ist das Lambert-Eaton-Syndrom?"])
+def test_a_question_about_les_in_another_language_is_still_out_of_scope(nlp, text):
     assert _after_language_guards(nlp, text, "ask_definition") == "out_of_scope"
 
 
@@ -123,6 +129,31 @@ def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, mo
     rasa_component.ScopeMarker({}).process([message])
     assert _intent(message) == intent
 
+
+
+@pytest.mark.parametrize("text,intent,after", [
+    ("my cat knocked over my coffee again", "restart_screening", "out_of_scope"),
+    ("best way to quit smoking", "stop_screening", "out_of_scope"),
+    ("going to my grandson's soccer game later", "goodbye", "out_of_scope"),
+    ("how do i quit this", "stop_screening", "stop_screening"),         # its own words
+    ("let's start the questions over", "restart_screening", "restart_screening"),
+])
+def test_a_control_intent_needs_its_own_words(nlp, monkeypatch, text, intent, after):
+    from bot.language import rasa_component
+
+    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: "outside")
+    guess = _guess(intent, 0.8)
+    message = _parsed(nlp, text, guess, [guess])
+    rasa_component.ScopeMarker({}).process([message])
+    assert _intent(message) == after
+
+
+def test_an_overruled_emergency_guess_does_not_resume_the_symptom_check(nlp, component):
+    ranking = [_guess("emergency_self_harm", 0.69), _guess("continue_screening", 0.14),
+               _guess("ask_outlook", 0.1)]
+    message = _parsed(nlp, "I like gardening on weekends", ranking[0], ranking)
+    component.process([message])
+    assert _intent(message) == "nlu_fallback"
 
 
 @pytest.mark.parametrize("intent", ["greet", "bot_challenge", "deny"])

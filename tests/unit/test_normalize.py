@@ -84,4 +84,9 @@ def test_log_lines_and_a_bare_comma_csv_are_no_language_but_prose_lists_are_a_me
 
     assert not looks_english(nlp("id,day,n\n1,mon,3\n2,tue,5\n3,wed,4"))
     assert not looks_english(nlp("2026-01-02T10:00:01Z INFO start\n2026-01-02T10:00:02Z WARN slow disk"))
+    # as the Rasa pipeline sees them: SpacyNLP lowercases the text (case_sensitive: false)
+    assert not looks_english(nlp("2026-01-02t10:00:01z info start\n2026-01-02t10:00:02z warn slow disk"))
+    assert not looks_english(nlp("select name, email from users where id = 42;"))
+    assert not looks_english(nlp("DELETE FROM sessions WHERE expired = 1"))
+    assert looks_english(nlp("select the answer from the list where it fits best"))
     assert looks_english(nlp("tired, weak, dry mouth\nworse at night, better after a rest\nyes, no, maybe"))

@@ -156,12 +156,6 @@ def test_a_number_is_not_a_medicine(nlp):
     assert ("medicine", "amifampridine", False) in ents(nlp, "is 3,4-diaminopyridine the same as firdapse")
 
 
-def test_a_name_that_contains_les_is_not_the_disease(nlp):
-    assert ents(nlp, "where is the nearest les schwab") == {("look_alike", "look_alike", False)}
-    assert ents(nlp, "we saw les mis on broadway") == {("look_alike", "look_alike", False)}
-    assert ("condition", "les", False) in ents(nlp, "is les the same as lems")
-
-
 def test_a_phrase_cut_at_its_comma_is_refused(tmp_path):
     from bot.language.lexicon import load_concepts
 

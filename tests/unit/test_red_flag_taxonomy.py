@@ -366,6 +366,18 @@ def test_vital_signs_need_a_value_past_the_limit(nlp):
     assert "breathing" in find_red_flags(nlp("spo2 84%")).reported
 
 
+@pytest.mark.parametrize("reading,alarming", [
+    ("NIF -18 and a weakening cough", True),      # inspiratory force weaker than -30 cmH2O
+    ("MIP of -22 cmH2O this morning", True),
+    ("NIF -45, stable", False),
+    ("FVC 0.8 L", True),                          # vital capacity under a litre
+    ("FVC 2.4 L", False),
+])
+def test_neuromuscular_respiratory_failure_in_numbers(reading, alarming):
+    rules = load_rules()
+    assert any(v.category == "breathing" and v.alarming(reading) for v in rules.vital_signs) is alarming
+
+
 def test_every_category_has_sources_and_a_first_message():
     import yaml
 

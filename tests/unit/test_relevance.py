@@ -53,6 +53,9 @@ def test_an_article_question_passes(text, concepts):
     ("how is Guillain-Barré treated", "condition"),
     ("can I have an MRI with a pacemaker", "condition"),
     ("where can I see Les Misérables", "unrelated"),
+    ("where is the nearest Les Schwab", "unrelated"),
+    ("what year did Gibson start making the Les Paul guitar", "unrelated"),
+    ("what does les mean in French", "unrelated"),
     ("why does the LES in my esophagus cause heartburn", "condition"),
 ])
 def test_questions_that_only_share_a_word_with_the_article(text, reason):

@@ -1,0 +1,55 @@
+"""Is a message classified as a conversation control (stop, start over, goodbye, ...) in
+that intent's own words?
+
+The intent classifier has to put every message somewhere, and a message about something
+else entirely often lands on a short control intent: "my cat knocked over my coffee again"
+on restart_screening, "best way to quit smoking" on stop_screening, "going to my grandson's
+soccer game later" on goodbye. Those intents' replies (the symptom check, "OK, I've
+stopped the questions", "take care") would answer nothing. A control intent is trusted
+only when the message's content words are words its own NLU examples use; the scope
+marker (bot/language/scope_mark.py) then gives a stray message marked outside LES the
+out-of-scope reply.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.language.message_model import intent_examples
+
+# The intents that steer the conversation and answer nothing about LES. Not the answers
+# inside the symptom check (affirm, deny, unsure): "yes, mostly on the stairs" adds words.
+CONTROL_INTENTS = frozenset({
+    "start_screening", "stop_screening", "restart_screening", "continue_screening", "go_back",
+    "skip_question", "greet", "goodbye", "thank", "bot_challenge",
+})
+# Words outside the intent's examples from which the message is about something else.
+STRAY_WORDS = 2
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case words that carry meaning (no stop words, no "'s")."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = (w.split("'")[0] for w in _WORD.findall(text.lower()))
+    return [w for w in words if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, frozenset[str]]:
+    """Each control intent's content words, from its NLU examples."""
+    found: dict[str, set[str]] = {intent: set() for intent in CONTROL_INTENTS}
+    for intent, text in intent_examples():
+        if intent in found:
+            found[intent].update(content_words(text))
+    return {intent: frozenset(words) for intent, words in found.items()}
+
+
+def strays_from(intent: str | None, text: str) -> bool:
+    """Is this a control intent the message's own words do not support?"""
+    if intent not in CONTROL_INTENTS:
+        return False
+    known = vocabulary()[intent]
+    return len({w for w in content_words(text) if w not in known}) >= STRAY_WORDS
