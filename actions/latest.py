@@ -22,6 +22,15 @@ def concepts(tracker: Tracker) -> set[str]:
     }
 
 
+def negated_concepts(tracker: Tracker) -> set[str]:
+    """Concept ids the user named in a negation ("mine is myasthenia gravis and not LES")."""
+    return {
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("role") == NEGATED_ROLE and e.get("entity") not in NOT_CONCEPTS and e.get("value")
+    }
+
+
 def mentions_domain(tracker: Tracker) -> bool:
     """Does the latest message name any lexicon concept or red flag, negated or not?"""
     return any(e.get("entity") != "emergency_kind" for e in tracker.latest_message.get("entities") or [])

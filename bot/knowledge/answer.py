@@ -145,20 +145,22 @@ def _retriever() -> Retriever:
 def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
            les_context: bool = False, mentions_domain: bool = False,
            confidence: float = 0.0, english: bool = True, scope: str | None = None,
-           likeliest: str | None = None) -> Answer:
+           likeliest: str | None = None, negated: set[str] | frozenset[str] = frozenset()) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic). A message that is not English (or is pasted machine text) is
     never matched against the article: "none", the reply that says what the bot can do.
     ``scope``: the learned model's mark (bot/language/scope_mark.py), followed where the
     relevance gate found nothing. ``likeliest``: under a fallback, the classifier's first
     question intent, tried when the question names LES and no passage is close enough
-    ("what can go wrong long-term with LES": outlook 0.52, complications 0.48)."""
+    ("what can go wrong long-term with LES": outlook 0.52, complications 0.48). ``negated``:
+    the concepts named in a negation, which still say what a verdict request is about."""
     if not english:
         return Answer("none")
     article = article or load_article()
     elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent,
                           confidence)
-    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts, text, elsewhere, article):
+    if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts | set(negated), text,
+                                                                elsewhere, article):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
     if intent == NO_DIAGNOSIS_INTENT and scope == OUTSIDE and not concepts and not les_context:
         # "i have an itchy rash on my elbow, what is it": a verdict about something else,

@@ -102,6 +102,8 @@ CANCER_INTENTS = frozenset({"ask_exam", "ask_tests", "ask_cancer_screening", "as
 # An intent the classifier is this sure of (it learnt the phrasing, e.g. from a care-team
 # correction) is not overruled as "unrelated"; the other checks still apply.
 TRUSTED_CONFIDENCE = 0.8
+# Words from which a message that names nothing of LES is a paste, not a question.
+LONG_PASTE_WORDS = 80
 
 
 def off_topic(text: str, concepts: set[str], les_context: bool = False,
@@ -141,8 +143,12 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     if not les_named and _found(grams, scope.general_population):
         return OffTopic("condition", ())
     refers_to_les = bool(_THIS_DISEASE.search(text.lower()))
-    unrelated = (not about_les and not concepts and not mentions_domain and not refers_to_les
-                 and confidence < TRUSTED_CONFIDENCE and _mostly_unknown(grams, scope))
+    names_nothing = not about_les and not concepts and not mentions_domain and not refers_to_les
+    # a long paste that names nothing of LES (terms of service, an article about
+    # something else): however sure the classifier is, it asked no question about LES
+    pasted = names_nothing and sum(" " not in g for g in grams) >= LONG_PASTE_WORDS
+    unrelated = pasted or (names_nothing and confidence < TRUSTED_CONFIDENCE
+                           and _mostly_unknown(grams, scope))
     uncovered = _found(grams, scope.uncovered_topics)
     if uncovered and not unrelated:
         return OffTopic("not_covered", tuple(uncovered))

@@ -12,6 +12,7 @@ ruler recognised (LEMS, IVIg) are left out of the count.
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,6 +28,10 @@ MIN_SHARE = 0.5
 MARGIN = 0.25
 EXTENSION = "les_language"
 NO_LANGUAGE = "zxx"
+# Most letters outside the Latin script (Cyrillic, Greek, Arabic, CJK, ...): some language
+# the word lists do not hold, and surely not English ("und": undetermined).
+OTHER_SCRIPT = "und"
+OTHER_SCRIPT_SHARE = 0.5
 # Machine text: most tokens are not words and several are markup ({ } [ ] < > = ...).
 MACHINE_SHARE = 0.6
 MACHINE_MARKS = frozenset("{}[]<>=|\\")
@@ -80,6 +85,9 @@ class LanguageGuesser:
         if _machine_text(doc):
             doc._.set(EXTENSION, NO_LANGUAGE)
             return doc
+        if _other_script(doc.text):
+            doc._.set(EXTENSION, OTHER_SCRIPT)
+            return doc
         in_entities = {t.i for ent in doc.ents for t in ent}
         words = [t.lower_ for t in doc if t.is_alpha and len(t.text) > 1 and t.i not in in_entities]
         doc._.set(EXTENSION, self.guess(words))
@@ -95,6 +103,13 @@ class LanguageGuesser:
         data = json.loads((Path(path) / "top_words.json").read_text())
         self.words = {lang: frozenset(words) for lang, words in data.items()}
         return self
+
+
+def _other_script(text: str) -> bool:
+    """Are most of the letters of a script other than Latin ("Привет, как дела?")?"""
+    letters = [c for c in text if c.isalpha()]
+    other = sum(not unicodedata.name(c, "").startswith("LATIN") for c in letters)
+    return bool(letters) and other >= OTHER_SCRIPT_SHARE * len(letters)
 
 
 def _machine_text(doc: Doc) -> bool:

@@ -61,6 +61,12 @@ def test_a_verdict_about_something_else_gets_what_the_bot_covers():
                   scope=OUTSIDE).kind == "no_diagnosis"
 
 
+def test_a_verdict_between_les_and_another_disease_is_refused_even_with_les_negated():
+    text = "how sure can you be that mine is myasthenia gravis and not LES?"
+    assert answer("ask_diagnosis", {"myasthenia_gravis"}, text).kind != "no_diagnosis"
+    assert answer("ask_diagnosis", {"myasthenia_gravis"}, text, negated={"les"}).kind == "no_diagnosis"
+
+
 def test_uncovered_topic_is_said_honestly():
     assert answer("ask_uncovered", set(), "is it contagious").kind == "not_covered"
 

@@ -89,4 +89,13 @@ def test_log_lines_and_a_bare_comma_csv_are_no_language_but_prose_lists_are_a_me
     assert not looks_english(nlp("select name, email from users where id = 42;"))
     assert not looks_english(nlp("DELETE FROM sessions WHERE expired = 1"))
     assert looks_english(nlp("select the answer from the list where it fits best"))
+
+
+@pytest.mark.parametrize("text", ["Привет, как дела? Что нового на работе?",
+                                  "ランバート・イートン症候群とは何ですか",
+                                  "Τι είναι το σύνδρομο Lambert-Eaton;"])
+def test_another_script_is_not_english(nlp, text):
+    from bot.language.english import looks_english
+
+    assert not looks_english(nlp(text))
     assert looks_english(nlp("tired, weak, dry mouth\nworse at night, better after a rest\nyes, no, maybe"))

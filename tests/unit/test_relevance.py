@@ -13,6 +13,9 @@ from bot.language.requests import asks_for_diagnosis
     ("what dose of amifampridine should i take for my LEMS", {"amifampridine", "les"}, "medicine"),
     ("is metformin safe for kidneys", set(), "medicine"),
     ("can i take tylenol with lambert eaton", {"les"}, "medicine"),
+    ("what should I eat before a plasmapheresis session?", {"plasma_exchange"}, "not_covered"),
+    ("are service dogs available for people with lambert eaton?", {"les"}, "not_covered"),
+    ("how do I explain lambert-eaton to my 7 year old?", {"les"}, "not_covered"),
     ("what else is pyridostigmine used for", {"pyridostigmine"}, "medicine"),
     ("what are the first signs of parkinsons", set(), "condition"),
     ("how long do people live with lung cancer", {"small_cell_lung_cancer"}, "condition"),
@@ -62,6 +65,15 @@ def test_an_article_question_passes(text, concepts):
 def test_questions_that_only_share_a_word_with_the_article(text, reason):
     result = off_topic(text, set(), intent="ask_cancer_link")
     assert result is not None and result.reason == reason
+
+
+def test_a_long_paste_that_names_nothing_of_les_is_unrelated_however_sure_the_classifier():
+    terms = "By using the service you agree to these terms and our privacy policy. " * 8
+    found = off_topic(terms, set(), intent="ask_autoimmune_link", confidence=1.0)
+    assert found is not None and found.reason == "unrelated"
+    story = ("my father has lambert eaton and we are trying to understand what the doctors said. " * 6
+             + "what is the outlook?")
+    assert off_topic(story, {"les"}, intent="ask_outlook", confidence=1.0) is None
 
 
 def test_a_conversation_about_les_keeps_short_questions_in_scope():
