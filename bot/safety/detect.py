@@ -35,7 +35,7 @@ _GENERIC_CUES = {"les", "lems", "symptom", "symptoms", "sign", "signs", "cause",
                  "complication", "complications", "lambert", "syndrome", "disease", "condition",
                  "difference", "between", "versus", "vs", "mean", "means", "stand", "kind", "type",
                  "normal", "article", "doctor", "call", "911", "common", "people", "patients",
-                 "often", "usual", "usually", "typical", "rare"}
+                 "often", "usual", "usually", "typical", "rare", "side", "effect", "effects", "known"}
 _FUTURE_CUES = {"later", "future", "eventually", "someday", "ever", "years"}
 # "not sure if he's breathing" is not a hypothetical.
 _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certain", "whether"}

@@ -72,12 +72,22 @@ CASES = {
         "everyone would be better off without me",
         "my brother says goodbye and has a gun ready",
         "i have my pills lined up for tonight",
+        "34M deliberate overdose of sertraline, drowsy",              # clinician: on purpose
     ],
 }
 
 
 @pytest.mark.parametrize("category,text", [(c, t) for c, texts in CASES.items() for t in texts])
 def test_every_category_is_reported(nlp, category, text):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text,category", [
+    ("she took all her mestinon at once an hour ago", "poisoning"),          # all of a medicine
+    ("during the albumin replacement he broke out in urticaria and started to wheeze", "allergic_swelling"),
+    ("pt hypotensive 76/40 after the infusion", "fainting"),
+])
+def test_clinical_and_treatment_reactions_are_reported(nlp, text, category):
     assert category in find_red_flags(nlp(text)).reported
 
 
@@ -108,6 +118,8 @@ def test_mentions_that_are_not_reports(nlp, text):
     "i overdosed once in my twenties, i've been in a good place for years now",
     "i fainted at a concert last month but i'm fine. what should i do from now on?",
     "imagine my wife can't breathe one night, who do i call?",
+    "is chest pain a known side effect of ivig?",
+    "it took all my energy to get up the stairs today",
     "the stream kept choking and freezing during my telehealth visit",
     "my husband has sleep apnea and uses a machine at night, can LES make it worse?",
     "my mouth is dry and my eyelids droop by the afternoon",
