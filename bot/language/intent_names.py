@@ -1,4 +1,5 @@
-"""The names of the intents that mean "no answer was placed", written once.
+"""Intent names that several layers test for, written once: the two that mean "no answer
+was placed", and the prefix of every question intent.
 
 Rasa's FallbackClassifier sets ``nlu_fallback`` when no intent is confident enough; our
 scope marker and guards set ``out_of_scope`` when the question is about something else.
