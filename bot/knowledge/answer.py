@@ -151,7 +151,8 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     never matched against the article: "none", the reply that says what the bot can do.
     ``scope``: the learned model's mark (bot/language/scope_mark.py), followed where the
     relevance gate found nothing. ``likeliest``: under a fallback, the classifier's first
-    question intent, tried when the question names LES and no passage is close enough
+    question intent, tried when the question names LES (or follows an LES answer: "what
+    are the symptoms") and no passage is close enough
     ("what can go wrong long-term with LES": outlook 0.52, complications 0.48). ``negated``:
     the concepts named in a negation, which still say what a verdict request is about."""
     if not english:
@@ -189,7 +190,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
         return Answer("no_diagnosis", render(chosen), chosen)
     if intent in FALLBACK_INTENTS:
         found = _retrieve(article, text, concepts)
-        if found.kind == "none" and intent == NLU_FALLBACK and LES_CONCEPT in concepts \
+        if found.kind == "none" and intent == NLU_FALLBACK and (LES_CONCEPT in concepts or les_context) \
                 and likeliest in medical_intents(article) - {NO_DIAGNOSIS_INTENT, NOT_COVERED_INTENT}:
             chosen = select(article, str(likeliest), concepts)
             if chosen:

@@ -138,3 +138,11 @@ def test_a_fallback_naming_les_that_retrieval_cannot_place_takes_the_likeliest_r
     # not without a name of the disease, and never a verdict request's or "not covered"
     assert answer("nlu_fallback", set(), text, likeliest="ask_complications").kind == "none"
     assert answer("nlu_fallback", {"les"}, text, likeliest="ask_diagnosis").kind == "none"
+
+
+def test_a_fallback_after_an_les_answer_takes_the_likeliest_reading():
+    # "what are the symptoms" in an LES conversation, marked outside and under the fallback
+    text = "what are the symptoms"
+    assert answer("nlu_fallback", set(), text, scope=OUTSIDE, likeliest="ask_symptoms").kind == "none"
+    result = answer("nlu_fallback", set(), text, les_context=True, scope=OUTSIDE, likeliest="ask_symptoms")
+    assert result.kind == "article" and result.sections == ["Symptoms"]
