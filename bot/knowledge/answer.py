@@ -24,6 +24,7 @@ from bot.language.requests import asks_for_diagnosis
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
+SYMPTOMS_INTENT = "ask_symptoms"
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
 _ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
@@ -80,7 +81,7 @@ def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
         # "Can LES cause constipation?" classified as a complications question: the
         # article answers it in another section, under the symptom's own passage.
         return elsewhere
-    if elsewhere and intent != "ask_symptoms":
+    if elsewhere and intent != SYMPTOMS_INTENT:
         # "do people with LES have trouble chewing" read as an outlook question: the
         # section's answer, and the article's words about the symptom it names.
         return _article_order(article, defaults + elsewhere)
@@ -89,14 +90,16 @@ def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
 
 def listed_symptoms(article: Article, concepts: set[str]) -> list[Passage]:
     """The article's own symptom-list passages about the named (specific) symptoms."""
-    specific = concepts - BROAD_CONCEPTS - GENERIC_SYMPTOMS
-    return [p for p in article.for_intent("ask_symptoms") if p.is_article and specific & set(p.concepts)]
+    return _own_passages_naming(article, SYMPTOMS_INTENT, concepts - BROAD_CONCEPTS - GENERIC_SYMPTOMS)
 
 
 def listed_tests(article: Article, concepts: set[str]) -> list[Passage]:
     """The article's own passages about the named exams and tests ("will I need an MRI")."""
-    specific = concepts - BROAD_CONCEPTS
-    return [p for p in article.for_intent("ask_tests") if p.is_article and specific & set(p.concepts)]
+    return _own_passages_naming(article, "ask_tests", concepts - BROAD_CONCEPTS)
+
+
+def _own_passages_naming(article: Article, intent: str, specific: set[str]) -> list[Passage]:
+    return [p for p in article.for_intent(intent) if p.is_article and specific & set(p.concepts)]
 
 
 def _article_order(article: Article, chosen: list[Passage]) -> list[Passage]:
@@ -182,7 +185,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
             return Answer("article", render(listed), listed)
         return Answer("not_covered")
     if intent == NO_DIAGNOSIS_INTENT:
-        symptoms = select(article, "ask_symptoms", concepts)
+        symptoms = select(article, SYMPTOMS_INTENT, concepts)
         symptoms = [p for p in symptoms if set(p.concepts) & (concepts - BROAD_CONCEPTS)]
         chosen = symptoms + select(article, "ask_exam", set()) + select(article, "ask_tests", set()) \
             + select(article, "ask_when_to_call", set())

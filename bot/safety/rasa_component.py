@@ -56,6 +56,12 @@ class RedFlagClassifier(UntrainedComponent):
         drug_names()
         first_message_kind([])
 
+    def _fallback_threshold(self) -> float | None:
+        """The FallbackClassifier's threshold (config.yml passes it in); unset, no
+        overruled guess is turned into, or brought back from, a fallback."""
+        value = self.config.get("fallback_threshold")
+        return None if value is None else float(value)
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._process_one(message)
@@ -78,8 +84,8 @@ class RedFlagClassifier(UntrainedComponent):
             set_intent(message, name)
         elif intent.get("name") in EMERGENCY_INTENTS:
             replacement = _best_non_emergency(ranking)
-            threshold = float(self.config.get("fallback_threshold", 0.0))
-            if replacement is not None and replacement["confidence"] < threshold \
+            threshold = self._fallback_threshold()
+            if replacement is not None and threshold is not None and replacement["confidence"] < threshold \
                     and not replacement["name"].startswith(QUESTION_PREFIX):
                 # no guess of its own ("I like gardening on weekends": self-harm 0.69, then
                 # continue_screening 0.14, which would resume the symptom check): what the
@@ -99,8 +105,8 @@ class RedFlagClassifier(UntrainedComponent):
             # ("im not suicidal, just sad. what is the prognosis"); without the emergency
             # the next guess stands on its own confidence.
             replacement = _best_non_emergency([c for c in ranking if c.get("name") != NLU_FALLBACK])
-            threshold = float(self.config.get("fallback_threshold", 1.0))
-            if replacement is not None and replacement["confidence"] >= threshold:
+            threshold = self._fallback_threshold()
+            if replacement is not None and threshold is not None and replacement["confidence"] >= threshold:
                 set_intent(message, replacement["name"], replacement["confidence"])
         final = (message.get(INTENT) or {}).get("name")
         if final in EMERGENCY_INTENTS:
