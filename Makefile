@@ -17,7 +17,7 @@ DRUG_NAMES := build/drug_names.txt
 # The learned message model: NLU data, its own examples (data/learned/) and the safety
 # rounds whose first run is recorded.
 MESSAGE_MODEL := build/language/message_model.joblib
-MESSAGE_MODEL_INPUTS := bot/language/message_model.py $(wildcard data/nlu/*.yml) $(wildcard data/learned/*.yml) $(wildcard tests/eval/rounds/*.yml)
+MESSAGE_MODEL_INPUTS := bot/language/message_model.py $(wildcard data/nlu/*.yml) $(wildcard data/learned/*.yml) $(wildcard data/learned/authored/*.yml) $(wildcard tests/eval/rounds/*.yml)
 WIDGET := build/widget/les-widget.js
 NODE_MODULES := widget/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -129,7 +129,7 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 validate: install
-	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+	$(VENV)/bin/rasa data validate --data data/nlu data/stories --fail-on-warnings --quiet
 
 unit: $(PIPELINE) $(DRUG_NAMES) $(MESSAGE_MODEL)
 	$(PY) -m pytest -q tests/unit

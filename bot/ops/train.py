@@ -22,8 +22,12 @@ from bot import paths
 from bot.ops.env import process_env
 
 MODELS = paths.ROOT / "models"
+# What `rasa train` reads, named: by default it reads every YAML file under data/, and
+# data/learned/ (the message model's own examples) would reach the intent classifier
+# without being part of the fingerprint.
+TRAINING_DATA = ["data/nlu", "data/stories"]
 INPUTS = [
-    "config.yml", "domain.yml", "data/nlu", "data/stories", "data/lexicon",
+    "config.yml", "domain.yml", *TRAINING_DATA, "data/lexicon",
     "bot/safety",
     "bot/language",
 ]
@@ -67,8 +71,8 @@ def train(root: Path = paths.ROOT, out: Path = MODELS) -> Path:
     started = time.perf_counter()
     env = process_env(root)
     subprocess.run(
-        [str(Path(sys.executable).with_name("rasa")), "train", "--fixed-model-name",
-         target.name.removesuffix(".tar.gz"), "--out", str(out)],
+        [str(Path(sys.executable).with_name("rasa")), "train", "--data", *TRAINING_DATA,
+         "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--out", str(out)],
         cwd=root, env=env, check=True,
     )
     print(f"trained in {time.perf_counter() - started:.0f}s", file=sys.stderr)
