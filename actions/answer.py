@@ -16,11 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import latest
 from bot.knowledge.answer import Answer, answer
 from bot.knowledge.messages import message
+from bot.language.intent_names import SHOW_SOURCE
 
 _LEADS = {"no_diagnosis", "not_covered", "medicine", "condition"}
 LAST_PASSAGES = "last_passages"
-SOURCE_INTENT = "show_source"
-SOURCE_BUTTON = {"title": "Show the article's words", "payload": f"/{SOURCE_INTENT}"}
+SOURCE_BUTTON = {"title": "Show the article's words", "payload": f"/{SHOW_SOURCE}"}
 
 
 def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Answer:

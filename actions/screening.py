@@ -9,11 +9,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import latest
-from actions.answer import SOURCE_INTENT, remembered, send_answer
+from actions.answer import remembered, send_answer
 from actions.disclaimer import disclaimer_text
 from actions.source import send_source
 from bot.knowledge.answer import medical_intents
 from bot.knowledge.messages import message
+from bot.language.intent_names import SHOW_SOURCE
 from bot.screening.extract import answers_from_message
 from bot.screening.questions import slots
 from bot.screening.summary import render_summary, summarise
@@ -40,7 +41,7 @@ class ValidateScreeningForm(Action):
         if intent == "continue_screening":
             return [SlotSet(requested, None)] if requested else []
         ask_again = [SlotSet(requested, None)] if requested else []
-        if intent == SOURCE_INTENT:
+        if intent == SHOW_SOURCE:
             # "Show the article's words" for an answer given in the middle: send them, ask again.
             if send_source(dispatcher, tracker) != "none":
                 dispatcher.utter_message(text=disclaimer_text())

@@ -81,9 +81,13 @@ def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
         # "Can LES cause constipation?" classified as a complications question: the
         # article answers it in another section, under the symptom's own passage.
         return elsewhere
-    if elsewhere and intent != SYMPTOMS_INTENT:
-        # "do people with LES have trouble chewing" read as an outlook question: the
-        # section's answer, and the article's words about the symptom it names.
+    if intent == SYMPTOMS_INTENT:
+        elsewhere = []
+    # "do people with LES have trouble chewing" read as an outlook question, "MRI of the
+    # abdomen for LES, what's that for" as a treatment question: the section's answer, and
+    # the article's words about the symptom or test it names.
+    elsewhere += [p for p in listed_tests(article, concepts) if p not in candidates and p not in elsewhere]
+    if elsewhere:
         return _article_order(article, defaults + elsewhere)
     return defaults
 
@@ -218,12 +222,14 @@ def warm_up() -> None:
 def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, elsewhere: OffTopic,
                                article: Article) -> bool:
     """A request for a verdict always gets the refusal with exams and tests, unless it
-    asks for a dose, is about another condition without naming LES ("do I have ALS?"),
+    asks for a dose, is about another LES or no question at all, is about another
+    condition without naming LES ("do I have ALS?"),
     or only the classifier took an uncovered question for one ("is alcohol ok with LES?").
     A condition the article links with LES, listed beside symptoms the article lists
     ("diagnose me? legs weak, a few vitiligo patches"), is part of the person's story."""
     reason = elsewhere.reason
-    if intent != NO_DIAGNOSIS_INTENT or reason == "medicine":
+    # "unrelated" with LES named: another LES ("Les Paul", "LES" meaning lupus on a Spanish chart)
+    if intent != NO_DIAGNOSIS_INTENT or reason in ("medicine", "unrelated"):
         return False
     if reason == "not_covered":
         return asks_for_diagnosis(text)

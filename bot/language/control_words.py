@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.language.intent_names import SHOW_SOURCE
 from bot.language.message_model import intent_examples
 
 # The intents that steer the conversation and answer nothing about LES. Not the answers
 # inside the symptom check (affirm, deny, unsure): "yes, mostly on the stairs" adds words.
 CONTROL_INTENTS = frozenset({
     "start_screening", "stop_screening", "restart_screening", "continue_screening", "go_back",
-    "skip_question", "greet", "goodbye", "thank", "bot_challenge",
+    "skip_question", "greet", "goodbye", "thank", "bot_challenge", SHOW_SOURCE,
 })
 # Words outside the intent's examples from which the message is about something else.
 STRAY_WORDS = 2

@@ -1,5 +1,5 @@
 """Intent names that several layers test for, written once: the two that mean "no answer
-was placed", and the prefix of every question intent.
+was placed", the prefix of every question intent, and the request for the article's words.
 
 Rasa's FallbackClassifier sets ``nlu_fallback`` when no intent is confident enough; our
 scope marker and guards set ``out_of_scope`` when the question is about something else.
@@ -17,3 +17,5 @@ OUT_OF_SCOPE = "out_of_scope"
 FALLBACK_INTENTS = (NLU_FALLBACK, OUT_OF_SCOPE)
 # Every intent that asks something about LES starts with this ("ask_outlook", ...).
 QUESTION_PREFIX = "ask_"
+# "Show the article's words": the last answer again, unsimplified; the answer buttons send it.
+SHOW_SOURCE = "show_source"

@@ -43,6 +43,10 @@ MODEL_FILE = paths.BUILD / "language" / "message_model.joblib"
 NLU_DIR = paths.DATA / "nlu"
 # Examples for this model only, in the NLU format (the intent classifier does not see them).
 LEARNED_DIR = paths.DATA / "learned"
+# Training sets in the rounds' format (tests/eval/rounds/FORMAT.md), written by helper
+# sessions that saw only the contract and the article: more authors' wordings to learn
+# from, never measured on (a round measures; these only teach).
+AUTHORED_DIR = LEARNED_DIR / "authored"
 EMERGENCY_INTENTS = {"emergency": (), "emergency_self_harm": ("self_harm",)}
 DIAGNOSIS_INTENT = "ask_diagnosis"
 DIAGNOSIS_KIND = "diagnosis"
@@ -95,7 +99,13 @@ def recorded_rounds(rounds_dir: Path = paths.ROUNDS) -> list[Path]:
     return [rounds_dir / name for name in sorted(names) if (rounds_dir / name).exists()]
 
 
+def authored_sets(authored_dir: Path = AUTHORED_DIR) -> list[Path]:
+    """The training sets written in the rounds' format (data/learned/authored/)."""
+    return sorted(authored_dir.glob("*.yml"))
+
+
 def round_examples(rounds: list[Path]) -> list[Example]:
+    """The items of sets in the rounds' format, each kind marking its heads' positives."""
     found = []
     for path in rounds:
         for item in (yaml.safe_load(path.read_text()) or {}).get("items") or ():
@@ -150,11 +160,13 @@ def fit(examples: list[Example]) -> dict[str, Any]:
 
 def build(out: Path = MODEL_FILE) -> dict[str, Any]:
     rounds = recorded_rounds()
-    examples = nlu_examples() + nlu_examples(LEARNED_DIR) + round_examples(rounds)
+    authored = authored_sets()
+    examples = nlu_examples() + nlu_examples(LEARNED_DIR) + round_examples(rounds + authored)
     emergencies = sum(e.emergency for e in examples)
     requests = sum(e.diagnosis for e in examples)
     print(f"training the message model on {len(examples)} messages ({emergencies} emergencies, "
-          f"{requests} diagnosis requests; NLU data and {len(rounds)} recorded rounds)...", flush=True)
+          f"{requests} diagnosis requests; NLU data, {len(rounds)} recorded rounds and "
+          f"{len(authored)} authored training sets)...", flush=True)
     started = time.monotonic()
     model = fit(examples)
     out.parent.mkdir(parents=True, exist_ok=True)

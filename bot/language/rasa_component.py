@@ -19,9 +19,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
+from bot.language.control_words import strays_from
 from bot.language.english import looks_english
 from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc, names_a_term
-from bot.language.intent_names import OUT_OF_SCOPE, QUESTION_PREFIX
+from bot.language.intent_names import OUT_OF_SCOPE, QUESTION_PREFIX, SHOW_SOURCE
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import asks_something
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
@@ -81,23 +82,37 @@ class NonEnglishClassifier(UntrainedComponent):
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class StatementIntentGuard(UntrainedComponent):
-    """A message that asks something is not a plain symptom report.
+    """A message that asks something is not a plain symptom report, nor a request to see
+    the last answer's source.
 
     "inform_symptoms" starts the screening. When the message also asks a question
     ("my mother was diagnosed last month. what's her outlook?"), the best-ranked
-    question intent wins instead, so the question gets answered.
+    question intent wins instead, so the question gets answered. So too for
+    "show_source" said in words its examples do not use about something the lexicon
+    knows ("dx workup for LEMS per your source?"): "source" is how the question is asked,
+    the workup is what it asks about.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent != INFORM_SYMPTOMS or not asks_something(message.get(TEXT) or ""):
+            if not _asks_a_question_instead(intent, message):
                 continue
             for candidate in message.get(INTENT_RANKING_KEY) or []:
                 if str(candidate.get("name", "")).startswith(QUESTION_PREFIX):
                     set_intent(message, candidate["name"], candidate.get("confidence", 0.0))
                     break
         return messages
+
+
+def _asks_a_question_instead(intent: str | None, message: Message) -> bool:
+    text = message.get(TEXT) or ""
+    if intent == INFORM_SYMPTOMS:
+        return asks_something(text)
+    if intent == SHOW_SOURCE:
+        doc = message.get(SPACY_DOCS[TEXT])
+        return doc is not None and names_a_term(doc) and strays_from(intent, text)
+    return False
 
 
 @DefaultV1Recipe.register(

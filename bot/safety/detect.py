@@ -11,6 +11,7 @@ about LES; a present cue ("right now", "still") overrides all but negation.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -43,6 +44,9 @@ _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certai
 _POLITE_IF = {"sorry", "apologies", "apologise", "apologize", "forgive", "excuse", "pardon"}
 # A red flag whose own words start with a negation ("not waking up") is not negated by it.
 _NEGATION_STARTS = {"not", "no", "never"}
+# "in 2015", "back in 2019": a year before this one dates what happened.
+_YEAR_AFTER = {"in", "during"}
+_EARLIEST_YEAR = 1900
 
 
 @dataclass
@@ -121,7 +125,9 @@ class _Context:
         if self.present:
             return True
         for i, clause_start, reaches_on in self.near_now:
-            if i > index and clause_start <= index and i - index <= _NEAR:
+            # "he had a stroke years ago and now has LES": the past cue ends the stroke's time
+            if i > index and clause_start <= index and i - index <= _NEAR \
+                    and not any(index < p < i for p in self.past_at):
                 return True
             # "now" reaches any later mention; "still" only one or two words on
             if i < index and (reaches_on or index - i <= 2) \
@@ -142,11 +148,19 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     # choking", not "should I still do the Heimlich")
     near_now = tuple((i, _clause_start(doc, i), doc[i].lower_ == "now")
                      for i in rules.present_near.positions(doc) if i not in inside)
-    past_at = tuple(rules.past.positions(doc))
+    past_at = tuple(sorted(set(rules.past.positions(doc)) | set(_past_years(doc))))
     past = bool(past_at) or bool(resolved)
     over = bool(rules.over.positions(doc))
     return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present,
                     over=over and not present)
+
+
+def _past_years(doc: Doc) -> list[int]:
+    """Positions of "in <year>" for a year before this one ("a heart attack in 2015")."""
+    this_year = datetime.date.today().year
+    return [t.i - 1 for t in doc[1:]
+            if t.text.isdigit() and len(t.text) == 4 and _EARLIEST_YEAR <= int(t.text) < this_year
+            and doc[t.i - 1].lower_ in _YEAR_AFTER]
 
 
 def _clause_start(doc: Doc, i: int) -> int:

@@ -146,3 +146,14 @@ def test_a_fallback_after_an_les_answer_takes_the_likeliest_reading():
     assert answer("nlu_fallback", set(), text, scope=OUTSIDE, likeliest="ask_symptoms").kind == "none"
     result = answer("nlu_fallback", set(), text, les_context=True, scope=OUTSIDE, likeliest="ask_symptoms")
     assert result.kind == "article" and result.sections == ["Symptoms"]
+
+
+def test_a_listed_test_under_another_section_brings_its_own_passage():
+    chosen = select(load_article(), "ask_treatment", {"les", "mri"})
+    ids = [p.id for p in chosen]
+    assert "treatment.goals" in ids and "exams.cancer_scans" in ids
+
+
+def test_a_verdict_request_about_another_les_is_not_refused_as_one():
+    text = "my chart says LES, which there means lupus. do i have lupus?"
+    assert answer("ask_diagnosis", {"les", "autoimmune"}, text).kind != "no_diagnosis"

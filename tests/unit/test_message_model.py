@@ -162,3 +162,15 @@ def test_questions_about_les_are_not_verdict_requests(nlp, text: str) -> None:
 ])
 def test_the_scope_heads_mark_questions_outside_les_or_the_article(text: str, mark: str | None) -> None:
     assert scope_mark(text) == mark
+
+
+def test_authored_training_sets_are_read_in_the_rounds_format(tmp_path: Path) -> None:
+    (tmp_path / "lookalikes.yml").write_text(
+        'version: 1\nitems:\n- text: "my phone is dying"\n  kind: context\n  topic: collapse\n'
+        '- text: "he swallowed the whole bottle, bye"\n  kind: emergency\n  topic: poisoning\n'
+        '  self_harm: true\n')
+    sets = message_model.authored_sets(tmp_path)
+    assert sets == [tmp_path / "lookalikes.yml"]
+    phone, bottle = message_model.round_examples(sets)
+    assert not phone.emergency and bottle.emergency
+    assert bottle.categories == ("poisoning", "self_harm")

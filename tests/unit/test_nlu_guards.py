@@ -191,3 +191,17 @@ def test_a_question_outside_les_under_an_overruled_emergency_guess_is_out_of_sco
     component.process([message])
     assert _intent(message) == "out_of_scope"
 
+
+
+@pytest.mark.parametrize("text,after", [
+    ("per your source, what labs confirm lambert eaton", "ask_tests"),  # asks about a term
+    ("show me the source", "show_source"),                               # its own words
+    ("source for that please", "show_source"),                           # names nothing
+])
+def test_a_question_asked_by_way_of_the_source_gets_the_question_intent(nlp, text, after):
+    from bot.language.rasa_component import StatementIntentGuard
+
+    ranking = [_guess("show_source", 0.6), _guess("ask_tests", 0.2), _guess("ask_outlook", 0.1)]
+    message = _parsed(nlp, text, ranking[0], ranking)
+    StatementIntentGuard({}).process([message])
+    assert _intent(message) == after

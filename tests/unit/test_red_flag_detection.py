@@ -68,3 +68,27 @@ def test_questions_about_the_future_are_not_reports(nlp, text):
 
 def test_a_present_question_is_still_a_report(nlp):
     assert find_red_flags(nlp("could my mum be choking right now?")).reported == ["choking"]
+
+
+@pytest.mark.parametrize("text", [
+    "my father had a heart attack in 2012, and now the neurologist is testing him for LES",
+    "grandma had a stroke years ago and now has lambert eaton",
+])
+def test_a_dated_or_finished_event_before_now_is_not_a_report(nlp, text):
+    finding = find_red_flags(nlp(text))
+    assert finding.reported == [] and finding.generic
+
+
+@pytest.mark.parametrize("text,reported", [
+    ("he choked last week and now he cant breathe", "breathing"),
+    ("my dad is having a heart attack right now", "chest_pain"),
+])
+def test_a_later_report_of_now_still_counts(nlp, text, reported):
+    assert reported in find_red_flags(nlp(text)).reported
+
+
+def test_a_video_game_is_not_a_report_but_a_collapse_while_playing_is(nlp):
+    game = find_red_flags(nlp("in minecraft my character keeps bleeding out in the lava"))
+    assert game.reported == [] and game.generic
+    playing = find_red_flags(nlp("my son collapsed while playing fortnite and isnt breathing"))
+    assert "fainting" in playing.reported
