@@ -192,7 +192,6 @@ def test_a_question_outside_les_under_an_overruled_emergency_guess_is_out_of_sco
     assert _intent(message) == "out_of_scope"
 
 
-
 @pytest.mark.parametrize("text,after", [
     ("per your source, what labs confirm lambert eaton", "ask_tests"),  # asks about a term
     ("show me the source", "show_source"),                               # its own words
