@@ -25,6 +25,11 @@ from bot.language.requests import asks_for_diagnosis
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
 SYMPTOMS_INTENT = "ask_symptoms"
+TESTS_INTENT = "ask_tests"
+TREATMENT_INTENT = "ask_treatment"
+# Sections whose own passages a question filed under another section brings along when
+# it names their subject (symptoms have their own rules: SYMPTOM_LIKE_INTENTS).
+_NAMED_ELSEWHERE = (TESTS_INTENT, TREATMENT_INTENT, "ask_cause")
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
 _ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
@@ -84,9 +89,10 @@ def select(article: Article, intent: str, concepts: set[str]) -> list[Passage]:
     if intent == SYMPTOMS_INTENT:
         elsewhere = []
     # "do people with LES have trouble chewing" read as an outlook question, "MRI of the
-    # abdomen for LES, what's that for" as a treatment question: the section's answer, and
-    # the article's words about the symptom or test it names.
-    elsewhere += [p for p in listed_tests(article, concepts) if p not in candidates and p not in elsewhere]
+    # abdomen for LES, what's that for" as a treatment question, "starting IVIg for her LES,
+    # what is it" as the definition: the section's answer, and the article's words about
+    # the symptom, test, treatment or cause it names.
+    elsewhere += [p for p in named_elsewhere(article, concepts) if p not in candidates and p not in elsewhere]
     if elsewhere:
         return _article_order(article, defaults + elsewhere)
     return defaults
@@ -99,7 +105,14 @@ def listed_symptoms(article: Article, concepts: set[str]) -> list[Passage]:
 
 def listed_tests(article: Article, concepts: set[str]) -> list[Passage]:
     """The article's own passages about the named exams and tests ("will I need an MRI")."""
-    return _own_passages_naming(article, "ask_tests", concepts - BROAD_CONCEPTS)
+    return _own_passages_naming(article, TESTS_INTENT, concepts - BROAD_CONCEPTS)
+
+
+def named_elsewhere(article: Article, concepts: set[str]) -> list[Passage]:
+    """The article's own passages about the named tests, treatments and causes ("IVIg",
+    "an MRI", "presynaptic ACh release"), for a question filed under another section."""
+    specific = concepts - BROAD_CONCEPTS
+    return [p for intent in _NAMED_ELSEWHERE for p in _own_passages_naming(article, intent, specific)]
 
 
 def _own_passages_naming(article: Article, intent: str, specific: set[str]) -> list[Passage]:
@@ -191,7 +204,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     if intent == NO_DIAGNOSIS_INTENT:
         symptoms = select(article, SYMPTOMS_INTENT, concepts)
         symptoms = [p for p in symptoms if set(p.concepts) & (concepts - BROAD_CONCEPTS)]
-        chosen = symptoms + select(article, "ask_exam", set()) + select(article, "ask_tests", set()) \
+        chosen = symptoms + select(article, "ask_exam", set()) + select(article, TESTS_INTENT, set()) \
             + select(article, "ask_when_to_call", set())
         chosen = [p for p in _article_order(article, chosen) if p.is_article]
         return Answer("no_diagnosis", render(chosen), chosen)

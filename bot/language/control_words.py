@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bot.language.intent_names import SHOW_SOURCE
 from bot.language.message_model import intent_examples
+from bot.language.questions import asks_something
 
 # The intents that steer the conversation and answer nothing about LES. Not the answers
 # inside the symptom check (affirm, deny, unsure): "yes, mostly on the stairs" adds words.
@@ -25,8 +26,10 @@ CONTROL_INTENTS = frozenset({
     "start_screening", "stop_screening", "restart_screening", "continue_screening", "go_back",
     "skip_question", "greet", "goodbye", "thank", "bot_challenge", SHOW_SOURCE,
 })
-# Words outside the intent's examples from which the message is about something else.
+# Words outside the intent's examples from which the message is about something else;
+# a question needs only one ("is it ok to take melatonin every night" as goodbye).
 STRAY_WORDS = 2
+STRAY_WORDS_IN_A_QUESTION = 1
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -53,4 +56,5 @@ def strays_from(intent: str | None, text: str) -> bool:
     if intent not in CONTROL_INTENTS:
         return False
     known = vocabulary()[intent]
-    return len({w for w in content_words(text) if w not in known}) >= STRAY_WORDS
+    strays = len({w for w in content_words(text) if w not in known})
+    return strays >= (STRAY_WORDS_IN_A_QUESTION if asks_something(text) else STRAY_WORDS)

@@ -44,6 +44,10 @@ _IF_AFTER = {"know", "sure", "tell", "check", "see", "wonder", "unsure", "certai
 _POLITE_IF = {"sorry", "apologies", "apologise", "apologize", "forgive", "excuse", "pardon"}
 # A red flag whose own words start with a negation ("not waking up") is not negated by it.
 _NEGATION_STARTS = {"not", "no", "never"}
+# Said beside a weakness or deficit, it is not new: no acute onset ("took my mestinon
+# an hour ago and my legs are still weak").
+_LONG_STANDING = {"still", "always", "usually", "normally"}
+_LONG_STANDING_REACH = 2
 # "in 2015", "back in 2019": a year before this one dates what happened.
 _YEAR_AFTER = {"in", "during"}
 _EARLIEST_YEAR = 1900
@@ -319,11 +323,18 @@ def _pair_poisoning_and_self_harm(scores: tuple[tuple[str, float], ...], learned
             finding.add(finding.reported, category)
 
 
+def _long_standing(doc: Doc, i: int) -> bool:
+    """ "my legs are still weak", "always weak after a walk": the weakness is not new."""
+    near = doc[max(0, i - _LONG_STANDING_REACH):i + _LONG_STANDING_REACH + 1]
+    return any(t.lower_ in _LONG_STANDING for t in near)
+
+
 def _acute_onset(doc: Doc, rules: SafetyRules, context: _Context, finding: RedFlagFinding) -> None:
     """LES comes on over weeks: a sudden new weakness or deficit is an emergency."""
     if not rules.onset_cues.positions(doc):
         return
-    symptoms = [i for i in rules.onset_symptoms.positions(doc) if not negated_at(doc, i)]
+    symptoms = [i for i in rules.onset_symptoms.positions(doc)
+                if not negated_at(doc, i) and not _long_standing(doc, i)]
     if not symptoms:
         return
     where = symptoms[0]

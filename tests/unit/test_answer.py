@@ -157,3 +157,13 @@ def test_a_listed_test_under_another_section_brings_its_own_passage():
 def test_a_verdict_request_about_another_les_is_not_refused_as_one():
     text = "my chart says LES, which there means lupus. do i have lupus?"
     assert answer("ask_diagnosis", {"les", "autoimmune"}, text).kind != "no_diagnosis"
+
+
+def test_a_treatment_named_under_another_section_brings_its_own_passage():
+    chosen = select(load_article(), "ask_what_is", {"les", "ivig"})
+    assert "treatment.ivig" in [p.id for p in chosen]
+
+
+def test_a_cause_named_under_another_section_brings_its_own_passage():
+    chosen = select(load_article(), "ask_symptoms", {"les", "acetylcholine"})
+    assert "Causes" in {p.section.title for p in chosen}

@@ -137,6 +137,8 @@ def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, mo
     ("going to my grandson's soccer game later", "goodbye", "out_of_scope"),
     ("how do i quit this", "stop_screening", "stop_screening"),         # its own words
     ("let's start the questions over", "restart_screening", "restart_screening"),
+    ("is it ok to take melatonin every night", "goodbye", "out_of_scope"),  # a question: one stray word
+    ("bye, see you tomorrow?", "goodbye", "goodbye"),
 ])
 def test_a_control_intent_needs_its_own_words(nlp, monkeypatch, text, intent, after):
     from bot.language import rasa_component

@@ -45,6 +45,11 @@ def test_lay_words_map_to_concepts(nlp, text, concept):
     assert concept in {cid for _, cid, _ in ents(nlp, text)}
 
 
+def test_ach_is_acetylcholine_only_with_its_words_and_ache_stays_a_symptom(nlp):
+    assert "acetylcholine" in {cid for _, cid, _ in ents(nlp, "is presynaptic ACh release reduced in LEMS")}
+    assert "acetylcholine" not in {cid for _, cid, _ in ents(nlp, "my legs ache")}
+
+
 @pytest.mark.parametrize("text,category", [
     ("i cant breth", "breathing"),
     ("I CAN'T BREATHE", "breathing"),

@@ -92,3 +92,14 @@ def test_a_video_game_is_not_a_report_but_a_collapse_while_playing_is(nlp):
     assert game.reported == [] and game.generic
     playing = find_red_flags(nlp("my son collapsed while playing fortnite and isnt breathing"))
     assert "fainting" in playing.reported
+
+
+def test_weakness_that_is_still_there_is_no_sudden_onset(nlp):
+    still = find_red_flags(nlp("took my mestinon an hour ago and my legs are still weak"))
+    assert "stroke" not in still.reported
+    assert "stroke" in find_red_flags(nlp("an hour ago her speech went slurred")).reported
+
+
+def test_cutting_oneself_beside_an_overdose_is_self_harm(nlp):
+    finding = find_red_flags(nlp("my son cut himself and then swallowed a bunch of his sleeping pills"))
+    assert {"self_harm", "poisoning"} <= set(finding.reported)
