@@ -57,11 +57,14 @@ def round_rows(reports: Path, names: list[str]) -> list[str]:
                          "kind", [("emergency", "emergency_midform"), ("context",)])
 
 
-def write(reports: Path, held_out: list[str], rounds: list[str], first_runs: str) -> Path:
-    """Write reports/eval.md from the reports present; parts whose report is missing are left out."""
+def write(reports: Path, held_out: list[str], rounds: list[str], first_runs: str,
+          held_out_rounds: list[str] | None = None) -> Path:
+    """Write reports/eval.md from the reports present; parts whose report is missing are left out.
+    ``held_out_rounds``: held-out sets in the rounds' format (never trained on)."""
     lines = [f"# make eval, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {_commit()}", "",
              "Reading levels: [readability.md](readability.md).", "",
              "## Held-out sets", "", *held_out_rows(reports, held_out), "",
+             *([*round_rows(reports, held_out_rounds), ""] if held_out_rounds else []),
              "## Safety rounds (regression: their fixes are in)", "", *round_rows(reports, rounds), "",
              "First runs, the figures that predict unseen messages (recorded once):", "",
              "```", first_runs, "```", ""]

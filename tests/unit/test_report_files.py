@@ -100,3 +100,12 @@ def test_bench_console_report_keeps_the_printed_table(tmp_path):
     assert path.parent == tmp_path and path.name.startswith("console-sqlite-")
     assert latest.read_text() == path.read_text()
     assert "list, first page   39.0" in latest.read_text() and "Store: sqlite" in latest.read_text()
+
+
+def test_eval_summary_lists_held_out_sets_in_the_rounds_format_beside_the_others(tmp_path):
+    _held_out_and_round_reports(tmp_path)
+    (tmp_path / "everyday_set.json").write_text((tmp_path / "round1.json").read_text())
+    out = summary.write(tmp_path, ["eval_set.yml"], ["round1.yml"], "FIRST RUNS", ["everyday_set.yml"])
+    text = out.read_text()
+    held_out = text[text.index("## Held-out sets"):text.index("## Safety rounds")]
+    assert "| `everyday_set.yml` | 2/3 (66.7%) | 2/2 (100.0%) | 0/1 (0.0%) |" in held_out
