@@ -260,7 +260,8 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
 
     A phrase the model finds implausible as an emergency ("a stroke of luck") becomes a
     generic mention, unless the writer put "now" beside it. With no phrase, the model alone
-    reports at its own, higher threshold, but not when the lexicon explains the alarming
+    reports at its own, higher threshold (higher still over a mention the lexicon read as
+    no report: ``alone_over_context``), but not when the lexicon explains the alarming
     word ("the video kept choking"), negates it ("none of them drank the bleach", unless a
     later clause happens now: ``overtaken``) or the writer says it is over ("she's fine
     now"). On top of the lexicon's categories the model adds only the ones it is sure of
@@ -283,7 +284,10 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     if explained or over:
         return
     negated = [] if overtaken else finding.negated
-    if assessment.probability < learned.alone:
+    # over a mention the lexicon read as not a report ("in my novel she collapsed"), more is needed
+    over_context = finding.generic and learned.alone_over_context >= 0
+    alone = learned.alone_over_context if over_context else learned.alone
+    if assessment.probability < alone:
         # not when the writer negated a red flag ("I've never overdosed, I'm careful")
         if assessment.probability >= learned.self_harm_alone and not negated:
             for category, score in assessment.scores:

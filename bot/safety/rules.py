@@ -234,6 +234,9 @@ class Learned:
     # poisoning and self-harm: one reported, the other added from these scores
     paired_poisoning: float
     paired_self_harm: float
+    # the model alone, over a mention the lexicon read as not a report ("the line in my
+    # novel reads: she collapsed"); unset: ``alone``
+    alone_over_context: float = -1.0
 
 
 @dataclass(frozen=True)

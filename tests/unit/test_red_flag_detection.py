@@ -103,3 +103,42 @@ def test_weakness_that_is_still_there_is_no_sudden_onset(nlp):
 def test_cutting_oneself_beside_an_overdose_is_self_harm(nlp):
     finding = find_red_flags(nlp("my son cut himself and then swallowed a bunch of his sleeping pills"))
     assert {"self_harm", "poisoning"} <= set(finding.reported)
+
+
+@pytest.mark.parametrize("text", [
+    "honestly drowning in paperwork at work this month",
+    "the app went unresponsive again after the update",
+    "ok thanks, bye for now!",
+    "we're giving away our old furniture before the move",
+])
+def test_talk_about_work_machines_and_ordinary_farewells_is_not_a_report(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_a_look_alike_does_not_hide_a_second_red_flag(nlp):
+    assert "fainting" in find_red_flags(nlp("he collapsed into the chair and isnt responding")).reported
+
+
+def test_the_model_alone_needs_more_over_a_mention_the_lexicon_read_as_not_a_report(monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    from bot.language.message_model import Assessment
+    from bot.safety import detect
+    from bot.safety.detect import RedFlagFinding
+    from bot.safety.rules import load_rules
+
+    fainting = Assessment(np.array([0.8, 0.0, 0.0, 0.0]), np.array([3.0]), ["fainting"])
+    monkeypatch.setattr(detect, "assess", lambda text: fainting)
+    learned = dataclasses.replace(load_rules().learned, alone=0.75, alone_over_context=0.85)
+
+    def reported(generic: list[str], rules) -> list[str]:
+        finding = RedFlagFinding(generic=list(generic))
+        detect._weigh_with_model("text", rules, finding, said_now=False, explained=False, over=False,
+                                 overtaken=False)
+        return finding.reported
+
+    assert reported(["fainting"], learned) == []            # "in my novel: she collapsed"
+    assert reported([], learned) == ["fainting"]            # no mention: the model alone at 0.75
+    assert reported(["fainting"], dataclasses.replace(learned, alone_over_context=-1.0)) == ["fainting"]
