@@ -144,10 +144,13 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     """Present wins: "he was fine at breakfast, now he can't lift his arm" is now. A present
     word inside a resolved phrase ("I'm fine now") or an idiom ("from now on") does not count."""
     # "it stopped after a minute" is over; "the bleeding won't stop after an hour" is not
+    # "she was fine at breakfast" dates an onset now: not "was fine" over, but a present cue
+    well_until = rules.last_known_well.spans(doc)
+    well_at = {i for start, end in well_until for i in range(start, end)}
     resolved = [(start, end) for start, end in rules.resolved.spans(doc)
-                if not negated_at(doc, start, window=1)]
+                if not negated_at(doc, start, window=1) and start not in well_at]
     inside = {i for start, end in resolved + rules.not_now.spans(doc) for i in range(start, end)}
-    present = any(i not in inside for i in rules.present.positions(doc))
+    present = bool(well_until) or any(i not in inside for i in rules.present.positions(doc))
     # "now" reaches on to a later mention; "still" only right beside it ("he is still
     # choking", not "should I still do the Heimlich")
     near_now = tuple((i, _clause_start(doc, i), doc[i].lower_ == "now")
@@ -260,8 +263,7 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
 
     A phrase the model finds implausible as an emergency ("a stroke of luck") becomes a
     generic mention, unless the writer put "now" beside it. With no phrase, the model alone
-    reports at its own, higher threshold (higher still over a mention the lexicon read as
-    no report: ``alone_over_context``), but not when the lexicon explains the alarming
+    reports at its own, higher threshold, but not when the lexicon explains the alarming
     word ("the video kept choking"), negates it ("none of them drank the bleach", unless a
     later clause happens now: ``overtaken``) or the writer says it is over ("she's fine
     now"). On top of the lexicon's categories the model adds only the ones it is sure of
@@ -271,7 +273,7 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     """
     assessment = assess(text)
     if finding.reported:
-        if assessment.probability < learned.confirm and not said_now:
+        if assessment.probability < _confirm_at(learned, finding, assessment.scores) and not said_now:
             for category in finding.reported:
                 finding.add(finding.generic, category)
             finding.reported.clear()
@@ -284,10 +286,7 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     if explained or over:
         return
     negated = [] if overtaken else finding.negated
-    # over a mention the lexicon read as not a report ("in my novel she collapsed"), more is needed
-    over_context = finding.generic and learned.alone_over_context >= 0
-    alone = learned.alone_over_context if over_context else learned.alone
-    if assessment.probability < alone:
+    if assessment.probability < learned.alone:
         # not when the writer negated a red flag ("I've never overdosed, I'm careful")
         if assessment.probability >= learned.self_harm_alone and not negated:
             for category, score in assessment.scores:
@@ -309,6 +308,16 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
         for category in fallback:
             finding.add(finding.reported, category)
         finding.generic = [c for c in finding.generic if c not in finding.reported]
+
+
+def _confirm_at(learned: Learned, finding: RedFlagFinding, scores: tuple[tuple[str, float], ...]) -> float:
+    """The model's confirmation the lexicon's phrases need: less for a self-harm phrase
+    the model, too, reads as self-harm ("i know exactly how much of my insulin it would
+    take": 0.15 emergency, 0.86 self-harm)."""
+    if finding.self_harm and any(category in _self_harm_ids() and score >= learned.self_harm_sure
+                                 for category, score in scores):
+        return learned.self_harm_confirm
+    return learned.confirm
 
 
 def _pair_poisoning_and_self_harm(scores: tuple[tuple[str, float], ...], learned: Learned,

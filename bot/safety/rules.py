@@ -234,9 +234,9 @@ class Learned:
     # poisoning and self-harm: one reported, the other added from these scores
     paired_poisoning: float
     paired_self_harm: float
-    # the model alone, over a mention the lexicon read as not a report ("the line in my
-    # novel reads: she collapsed"); unset: ``alone``
-    alone_over_context: float = -1.0
+    # a self-harm phrase counts from this emergency probability when the model too reads
+    # the message as self-harm (its score at least ``self_harm_sure``)
+    self_harm_confirm: float
 
 
 @dataclass(frozen=True)
@@ -255,6 +255,7 @@ class SafetyRules:
     present: PhraseSet
     present_near: PhraseSet
     not_now: PhraseSet
+    last_known_well: PhraseSet
     learned: Learned
 
 
@@ -263,7 +264,8 @@ def _vital(body: dict) -> VitalSign:
     units = body.get("unit")
     unit = "(?:" + "|".join(re.escape(u) for u in units) + ")" if units else ""
     pattern = re.compile(
-        rf"(?<![a-z])(?:{names})(?![a-z])[^\d\n]{{0,20}}?(?P<value>\d{{1,3}}(?:\.\d+)?)\s*{unit}",
+        # not glued to a digit before it: "3rR8" in a pasted key is no respiratory rate
+        rf"(?<![a-z0-9])(?:{names})(?![a-z])[^\d\n]{{0,20}}?(?P<value>\d{{1,3}}(?:\.\d+)?)\s*{unit}",
         re.IGNORECASE,
     )
     low, high = body.get("range", [0, 1000])
@@ -305,5 +307,6 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         present=PhraseSet.of(list(context.get("present") or ())),
         present_near=PhraseSet.of(list(context.get("present_near") or ())),
         not_now=PhraseSet.of(list(context.get("not_now") or ())),
+        last_known_well=PhraseSet.of(list(context.get("last_known_well") or ())),
         learned=Learned(**{k: float(v) for k, v in (data.get("learned") or {}).items()}),
     )

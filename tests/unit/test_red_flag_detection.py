@@ -119,26 +119,21 @@ def test_a_look_alike_does_not_hide_a_second_red_flag(nlp):
     assert "fainting" in find_red_flags(nlp("he collapsed into the chair and isnt responding")).reported
 
 
-def test_the_model_alone_needs_more_over_a_mention_the_lexicon_read_as_not_a_report(monkeypatch):
-    import dataclasses
 
-    import numpy as np
+@pytest.mark.parametrize("text", [
+    "my mum's face is crooked and she keeps dropping things, she was fine at breakfast",
+    "dad was fine this morning, now his arm is weak and his words are slurred",
+])
+def test_when_the_person_was_last_well_dates_an_onset_now(nlp, text):
+    assert "stroke" in find_red_flags(nlp(text)).reported
 
-    from bot.language.message_model import Assessment
-    from bot.safety import detect
-    from bot.safety.detect import RedFlagFinding
-    from bot.safety.rules import load_rules
 
-    fainting = Assessment(np.array([0.8, 0.0, 0.0, 0.0]), np.array([3.0]), ["fainting"])
-    monkeypatch.setattr(detect, "assess", lambda text: fainting)
-    learned = dataclasses.replace(load_rules().learned, alone=0.75, alone_over_context=0.85)
+def test_a_wish_not_to_be_a_burden_is_not_negated_by_its_own_not(nlp):
+    text = "my brother says he'll drive his truck into the river so he's not a burden anymore"
+    finding = find_red_flags(nlp(text))
+    assert "self_harm" in finding.reported and "self_harm" not in finding.negated
 
-    def reported(generic: list[str], rules) -> list[str]:
-        finding = RedFlagFinding(generic=list(generic))
-        detect._weigh_with_model("text", rules, finding, said_now=False, explained=False, over=False,
-                                 overtaken=False)
-        return finding.reported
 
-    assert reported(["fainting"], learned) == []            # "in my novel: she collapsed"
-    assert reported([], learned) == ["fainting"]            # no mention: the model alone at 0.75
-    assert reported(["fainting"], dataclasses.replace(learned, alone_over_context=-1.0)) == ["fainting"]
+def test_a_vital_sign_name_inside_a_pasted_key_is_no_reading(nlp):
+    assert find_red_flags(nlp("k9Xc3rR8Am6QzT0pL2vW7nB4yH1sD5fG8jK3mN6qR9tU2wX5zA8cE1gI4")).reported == []
+    assert "breathing" in find_red_flags(nlp("pt with LEMS, RR 6, barely rousable")).reported
