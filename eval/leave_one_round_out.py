@@ -30,8 +30,6 @@ from bot.language import message_model, pipeline
 from bot.safety import detect
 from bot.safety.rules import Learned, load_rules
 
-_TOPIC_CATEGORY = {"collapse": "fainting", "allergic": "allergic_swelling"}
-
 
 @dataclass
 class Tally:
@@ -85,7 +83,7 @@ def _judge(item: dict, reported: list[str], tally: Tally) -> None:
             return
         tally.caught += 1
         topic = str(item.get("topic") or "")
-        category = _TOPIC_CATEGORY.get(topic, topic)
+        category = message_model._TOPIC_CATEGORY.get(topic, topic)
         self_harm = "self_harm" in reported
         right = self_harm == bool(item.get("self_harm"))
         if category in ("poisoning", "stroke"):
