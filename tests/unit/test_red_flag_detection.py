@@ -137,3 +137,13 @@ def test_a_wish_not_to_be_a_burden_is_not_negated_by_its_own_not(nlp):
 def test_a_vital_sign_name_inside_a_pasted_key_is_no_reading(nlp):
     assert find_red_flags(nlp("k9Xc3rR8Am6QzT0pL2vW7nB4yH1sD5fG8jK3mN6qR9tU2wX5zA8cE1gI4")).reported == []
     assert "breathing" in find_red_flags(nlp("pt with LEMS, RR 6, barely rousable")).reported
+
+
+@pytest.mark.parametrize("text,category", [
+    ("massive bleeding from his arm after the fall", "bleeding"),
+    ("central line pulled out, brisk bleeding at the site", "bleeding"),
+    ("she cnt swallow her own spit", "swallowing"),
+    ("my baby cnt breathe properly", "breathing"),
+])
+def test_clinician_and_texting_wordings(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
