@@ -29,7 +29,8 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Answer:
                     les_context=latest.les_conversation(tracker),
                     mentions_domain=latest.mentions_domain(tracker),
                     confidence=latest.intent_confidence(tracker), english=latest.is_english(tracker),
-                    scope=latest.scope_mark(tracker), likeliest=latest.likeliest_question(tracker),
+                    scope=latest.scope_mark(tracker), leans_outside=latest.leans_outside(tracker),
+                    likeliest=latest.likeliest_question(tracker),
                     negated=latest.negated_concepts(tracker))
     if result.kind == "none":
         dispatcher.utter_message(text=message("out_of_scope"))

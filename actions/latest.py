@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.language.entities import LANGUAGE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
+from bot.language.entities import LANGUAGE_KEY, LEANS_OUTSIDE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
 from bot.language.intent_names import NLU_FALLBACK, QUESTION_PREFIX
 
 RED_FLAG = "red_flag"
@@ -76,6 +76,11 @@ def scope_mark(tracker: Tracker) -> str | None:
     """The NLU's mark for a question outside LES or outside the article, if any."""
     mark = tracker.latest_message.get(SCOPE_KEY)
     return str(mark) if mark else None
+
+
+def leans_outside(tracker: Tracker) -> bool:
+    """The NLU found the model leaning outside LES, short of a mark."""
+    return bool(tracker.latest_message.get(LEANS_OUTSIDE_KEY))
 
 
 def text(tracker: Tracker) -> str:

@@ -165,12 +165,14 @@ def _retriever() -> Retriever:
 def answer(intent: str, concepts: set[str], text: str, article: Article | None = None,
            les_context: bool = False, mentions_domain: bool = False,
            confidence: float = 0.0, english: bool = True, scope: str | None = None,
-           likeliest: str | None = None, negated: set[str] | frozenset[str] = frozenset()) -> Answer:
+           likeliest: str | None = None, negated: set[str] | frozenset[str] = frozenset(),
+           leans_outside: bool = False) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic). A message that is not English (or is pasted machine text) is
     never matched against the article: "none", the reply that says what the bot can do.
     ``scope``: the learned model's mark (bot/language/scope_mark.py), followed where the
-    relevance gate found nothing. ``likeliest``: under a fallback, the classifier's first
+    relevance gate found nothing; ``leans_outside``: the model leans outside short of a
+    mark (relevance.off_topic). ``likeliest``: under a fallback, the classifier's first
     question intent, tried when the question names LES (or follows an LES answer: "what
     are the symptoms") and no passage is close enough
     ("what can go wrong long-term with LES": outlook 0.52, complications 0.48). ``negated``:
@@ -179,7 +181,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
         return Answer("none")
     article = article or load_article()
     elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent,
-                          confidence)
+                          confidence, leans_outside=leans_outside)
     if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts | set(negated), text,
                                                                 elsewhere, article):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])

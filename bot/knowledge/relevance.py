@@ -100,7 +100,9 @@ CANCER_INTENTS = frozenset({"ask_exam", "ask_tests", "ask_cancer_screening", "as
 
 
 # An intent the classifier is this sure of (it learnt the phrasing, e.g. from a care-team
-# correction) is not overruled as "unrelated"; the other checks still apply.
+# correction) is not overruled as "unrelated", unless the learned model, too, leans
+# outside LES ("outlook for the housing market": sure ask_outlook from one word); the
+# other checks still apply.
 TRUSTED_CONFIDENCE = 0.8
 # Words from which a message that names nothing of LES is a paste, not a question.
 LONG_PASTE_WORDS = 80
@@ -108,12 +110,13 @@ LONG_PASTE_WORDS = 80
 
 def off_topic(text: str, concepts: set[str], les_context: bool = False,
               mentions_domain: bool = False, intent: str = "",
-              confidence: float = 0.0) -> OffTopic | None:
+              confidence: float = 0.0, leans_outside: bool = False) -> OffTopic | None:
     """Why the question is not one the article answers, or None when it may be.
 
     ``concepts``: the lexicon concepts named and not negated. ``les_context``: an earlier
     turn was about LES, so "is it contagious?" is about LES without its name.
     ``mentions_domain``: the message names any lexicon concept or red flag, even negated.
+    ``leans_outside``: the learned model leans outside LES (bot/language/scope_mark.py).
     """
     scope = load_scope()
     grams = _ngrams(text)
@@ -147,7 +150,7 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     # a long paste that names nothing of LES (terms of service, an article about
     # something else): however sure the classifier is, it asked no question about LES
     pasted = names_nothing and sum(" " not in g for g in grams) >= LONG_PASTE_WORDS
-    unrelated = pasted or (names_nothing and confidence < TRUSTED_CONFIDENCE
+    unrelated = pasted or (names_nothing and (confidence < TRUSTED_CONFIDENCE or leans_outside)
                            and _mostly_unknown(grams, scope))
     uncovered = _found(grams, scope.uncovered_topics)
     if uncovered and not unrelated:

@@ -51,6 +51,16 @@ def vocabulary() -> dict[str, frozenset[str]]:
     return {intent: frozenset(words) for intent, words in found.items()}
 
 
+def only_strays(intent: str | None, text: str) -> bool:
+    """Are all of the message's content words (at least ``STRAY_WORDS``) outside this
+    control intent's examples? "introduction to cooking" as continue_screening shares no
+    word with "keep going" or "let's continue"."""
+    if intent not in CONTROL_INTENTS:
+        return False
+    words = set(content_words(text))
+    return len(words) >= STRAY_WORDS and not words & vocabulary()[intent]
+
+
 def strays_from(intent: str | None, text: str) -> bool:
     """Is this a control intent the message's own words do not support?"""
     if intent not in CONTROL_INTENTS:

@@ -21,6 +21,9 @@ NOT_ENGLISH = "not-english"
 # The key the NLU adds when the learned model finds a question outside LES or outside the
 # article (bot/language/scope_mark.py), and its values; the answer action reads it.
 SCOPE_KEY = "les_scope"
+# Added (True) when the model leans outside LES without marking it: the relevance gate then
+# no longer trusts a sure intent over a message whose words are mostly unknown to LES.
+LEANS_OUTSIDE_KEY = "les_leans_outside"
 LES_CONCEPT = "les"  # the lexicon's concept id for the disease's names
 OUTSIDE, UNCOVERED = "outside", "uncovered"
 LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)
@@ -29,6 +32,16 @@ LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaC
 def names_a_term(doc: Doc) -> bool:
     """Does the message name anything from the lexicon (a symptom, LES, a medicine, ...)?"""
     return any(ent.label_ != LOOK_ALIKE_LABEL for ent in doc.ents)
+
+
+# The labels of what the symptom check asks about: LES's symptoms and the red flags.
+SYMPTOM_LABELS = frozenset({"symptom", "red_flag"})
+
+
+def names_a_symptom(doc: Doc) -> bool:
+    """Does the message name a symptom or a red flag (not only a condition, medicine or test:
+    "best way to quit smoking" names smoking, which the symptom check does not ask about)?"""
+    return any(ent.label_ in SYMPTOM_LABELS for ent in doc.ents)
 
 
 def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:

@@ -80,7 +80,8 @@ class WindowedNegex(Negex):
 
     def negex(self, doc: Doc) -> Doc:
         preceding, following, terminating = self.process_negations(doc)
-        preceding = [p for p in preceding if not _answer_no(doc, p[1], p[2])]
+        preceding = [p for p in preceding
+                     if not _answer_no(doc, p[1], p[2]) and not exclaimed_no(doc, p[1], p[2])]
         for start, end in self.termination_boundaries(doc, terminating):
             before = [(s, e) for _, s, e in preceding if start <= s < end]
             after = [(s, e) for _, s, e in following if start <= s < end]
@@ -102,6 +103,21 @@ class WindowedNegex(Negex):
             if in_window and not (strict and self._breaks_between(doc, ent.end, s)):
                 return True
         return False
+
+
+# "oh no, he can't breathe", "uh no no no my baby is choking": an exclamation of alarm
+_EXCLAMATIONS = {"oh", "ohh", "ohhh", "uh", "omg", "o"}
+_BETWEEN_NOS = {"no", ",", "!", "..."}
+
+
+def exclaimed_no(doc: Doc, start: int, end: int) -> bool:
+    """The trigger is a "no" of an exclamation ("oh no", "oh no no"), which negates nothing."""
+    if doc[start:end].text.lower() != "no":
+        return False
+    i = start - 1
+    while i >= 0 and doc[i].lower_ in _BETWEEN_NOS:
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _EXCLAMATIONS
 
 
 def _answer_no(doc: Doc, start: int, end: int) -> bool:

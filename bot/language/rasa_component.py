@@ -21,12 +21,20 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import language_id, negation, normalize, run_together  # noqa: F401  (registers our factories)
 from bot.language.control_words import strays_from
 from bot.language.english import looks_english
-from bot.language.entities import LANGUAGE_KEY, NOT_ENGLISH, SCOPE_KEY, entities_from_doc, names_a_term
+from bot.language.entities import (
+    LANGUAGE_KEY,
+    LEANS_OUTSIDE_KEY,
+    NOT_ENGLISH,
+    SCOPE_KEY,
+    entities_from_doc,
+    names_a_symptom,
+    names_a_term,
+)
 from bot.language.intent_names import OUT_OF_SCOPE, QUESTION_PREFIX, SHOW_SOURCE
 from bot.language.nlu_base import UntrainedComponent, set_intent
 from bot.language.questions import asks_something
 from bot.language.requests import asks_for_diagnosis, requests_a_verdict
-from bot.language.scope_mark import INFORM_SYMPTOMS, asks_outside_instead, scope_mark
+from bot.language.scope_mark import INFORM_SYMPTOMS, asks_outside_instead, leans_outside, scope_mark
 
 ASK_DIAGNOSIS = "ask_diagnosis"
 SCREENING_STARTS = {"start_screening", "restart_screening"}
@@ -158,10 +166,11 @@ class ScopeMarker(UntrainedComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             text = run_together.spaced_text(doc) if doc is not None else message.get(TEXT) or ""
             mark = scope_mark(text)
-            if mark is None:
-                continue
-            message.set(SCOPE_KEY, mark, add_to_output=True)
+            if mark is not None:
+                message.set(SCOPE_KEY, mark, add_to_output=True)
+            elif leans_outside(text):
+                message.set(LEANS_OUTSIDE_KEY, True, add_to_output=True)
             if asks_outside_instead((message.get(INTENT) or {}).get("name"), mark, text,
-                                    names_a_term=doc is not None and names_a_term(doc)):
+                                    names_a_symptom=doc is not None and names_a_symptom(doc)):
                 set_intent(message, OUT_OF_SCOPE)
         return messages

@@ -48,6 +48,8 @@ _NEGATION_STARTS = {"not", "no", "never"}
 # an hour ago and my legs are still weak").
 _LONG_STANDING = {"still", "always", "usually", "normally"}
 _LONG_STANDING_REACH = 2
+# "it's not sudden", "it wasn't sudden at all": a negation right before the onset cue
+_ONSET_NEGATED_WITHIN = 2
 # "in 2015", "back in 2019": a year before this one dates what happened.
 _YEAR_AFTER = {"in", "during"}
 _EARLIEST_YEAR = 1900
@@ -288,7 +290,8 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     negated = [] if overtaken else finding.negated
     if assessment.probability < learned.alone:
         # not when the writer negated a red flag ("I've never overdosed, I'm careful")
-        if assessment.probability >= learned.self_harm_alone and not negated:
+        if assessment.probability >= learned.self_harm_alone and not negated \
+                and len(text.split()) >= learned.self_harm_alone_words:
             for category, score in assessment.scores:
                 if category in _self_harm_ids() and score >= learned.self_harm_sure:
                     finding.add(finding.reported, category)
@@ -343,8 +346,11 @@ def _long_standing(doc: Doc, i: int) -> bool:
 
 
 def _acute_onset(doc: Doc, rules: SafetyRules, context: _Context, finding: RedFlagFinding) -> None:
-    """LES comes on over weeks: a sudden new weakness or deficit is an emergency."""
-    if not rules.onset_cues.positions(doc):
+    """LES comes on over weeks: a sudden new weakness or deficit is an emergency, unless
+    the writer says the onset was not sudden ("it's not sudden, it comes and goes")."""
+    cues = [i for i in rules.onset_cues.positions(doc)
+            if not negated_at(doc, i, window=_ONSET_NEGATED_WITHIN)]
+    if not cues:
         return
     symptoms = [i for i in rules.onset_symptoms.positions(doc)
                 if not negated_at(doc, i) and not _long_standing(doc, i)]

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from bot import paths
 from bot.language.lexicon import LOOK_ALIKE_LABEL, red_flag_file, with_ages
+from bot.language.negation import exclaimed_no
 from bot.language.normalize import stem
 
 CONCEPT_MARK = "@"
@@ -119,6 +120,8 @@ def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
     for i in range(index - 1, max(-1, index - window - 1), -1):
         if doc[i].norm_ in _CLAUSE_BREAKS:
             return False
+        if exclaimed_no(doc, i, i + 1):  # "oh no, I gave him the wrong pills"
+            return False
         if doc[i].norm_ in _NEGATORS or doc[i].lower_ in _NEGATING_SUBJECTS:
             return True
     return False
@@ -194,19 +197,27 @@ class VitalSign:
 
 @dataclass(frozen=True)
 class PillCount:
-    """"took 30 tylenol": a count of pills or of a medicine at least ``at_least``."""
+    """"took 30 tylenol": a count of pills or of a medicine at least ``at_least``; "10x the
+    ordered dose": a multiple of a dose at least ``dose_multiple`` (clinicians' shorthand)."""
 
     category: str
     at_least: int
     units: frozenset[str]
     any_medicine: bool
+    dose_multiple: int | None = None
 
     _COUNT = re.compile(r"\b(\d{1,3})\s+(?:of\s+(?:my|his|her|their|the|your)\s+)?([a-z][a-z\-,0-9]*)"
                         r"(?:\s+([a-z][a-z\-]*))?", re.IGNORECASE)
+    # "10x the ordered dose", "5x her dose", "3 x the dose": "ten times the dose" is a phrase
+    _MULTIPLE = re.compile(r"\b(\d{1,3})\s*x\s+(?:(?:the|his|her|my|their|your|a|an|its)\s+)?"
+                           r"(?:[a-z\-]+\s+)?(?:dose|doses|dosage|amount)\b", re.IGNORECASE)
 
     def alarming(self, text: str) -> bool:
         from bot.language.drug_names import drug_names
 
+        if self.dose_multiple is not None and any(
+                int(m.group(1)) >= self.dose_multiple for m in self._MULTIPLE.finditer(text)):
+            return True
         for match in self._COUNT.finditer(text):
             if int(match.group(1)) < self.at_least:
                 continue
@@ -231,6 +242,8 @@ class Learned:
     # probability is enough when the model is this sure the kind is self-harm
     self_harm_alone: float
     self_harm_sure: float
+    # ... and only in a message of at least this many words: a lone "goodbye" is a farewell
+    self_harm_alone_words: float
     # poisoning and self-harm: one reported, the other added from these scores
     paired_poisoning: float
     paired_self_harm: float
@@ -291,7 +304,8 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         units = [str(u) for u in counts.get("units") or ()]
         pill_count = PillCount(str(counts["category"]), int(counts["at_least"]),
                                frozenset(u for u in units if not u.startswith(CONCEPT_MARK)),
-                               any(u == "@medicine" for u in units))
+                               any(u == "@medicine" for u in units),
+                               int(counts["dose_multiple"]) if counts.get("dose_multiple") else None)
     return SafetyRules(
         together=together,
         onset_category=str(onset.get("category", "stroke")),

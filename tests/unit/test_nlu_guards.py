@@ -118,6 +118,7 @@ def _after_language_guards(nlp, text: str, classified: str) -> str:
     ("I have an itchy rash on my elbow", "outside", "out_of_scope"),  # a statement naming nothing
     ("my laptop won't turn on", "outside", "out_of_scope"),
     ("my back hurts", None, "inform_symptoms"),  # not marked outside: the check may ask
+    ("trying to cut down on smoking this year", "outside", "out_of_scope"),  # names no symptom
 ])
 def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, monkeypatch, text, mark,
                                                                          intent):
@@ -148,6 +149,37 @@ def test_a_control_intent_needs_its_own_words(nlp, monkeypatch, text, intent, af
     message = _parsed(nlp, text, guess, [guess])
     rasa_component.ScopeMarker({}).process([message])
     assert _intent(message) == after
+
+
+@pytest.mark.parametrize("text,intent,after", [
+    ("beginner course in watercolour painting", "continue_screening", "out_of_scope"),
+    ("intro to organic chemistry", "start_screening", "out_of_scope"),
+    ("keep going with the questions", "continue_screening", "continue_screening"),
+    ("my legs are weak, check my symptoms", "start_screening", "start_screening"),  # names a term
+])
+def test_a_message_with_none_of_its_words_does_not_start_the_check_unmarked(nlp, monkeypatch, text,
+                                                                           intent, after):
+    from bot.language import rasa_component
+
+    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: None)
+    guess = _guess(intent, 0.8)
+    message = _parsed(nlp, text, guess, [guess])
+    rasa_component.ScopeMarker({}).process([message])
+    assert _intent(message) == after
+
+
+@pytest.mark.parametrize("leans", [True, False])
+def test_a_lean_outside_short_of_a_mark_is_added_to_the_message(nlp, monkeypatch, leans):
+    from bot.language import rasa_component
+    from bot.language.entities import LEANS_OUTSIDE_KEY, SCOPE_KEY
+
+    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: None)
+    monkeypatch.setattr(rasa_component, "leans_outside", lambda spaced: leans)
+    guess = _guess("ask_outlook", 0.9)
+    message = _parsed(nlp, "outlook for the bond market", guess, [guess])
+    rasa_component.ScopeMarker({}).process([message])
+    assert message.get(LEANS_OUTSIDE_KEY) is (True if leans else None)
+    assert message.get(SCOPE_KEY) is None and _intent(message) == "ask_outlook"
 
 
 def test_an_overruled_emergency_guess_does_not_resume_the_symptom_check(nlp, component):

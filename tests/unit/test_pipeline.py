@@ -108,6 +108,19 @@ def test_following_negation(nlp):
     assert ("symptom", "swallowing_trouble", True) in ents(nlp, "swallowing is fine")
 
 
+@pytest.mark.parametrize("text,category", [
+    ("oh no my husband can't breathe", "breathing"),
+    ("uh no no no, the baby is choking", "choking"),
+    ("omg no he's having a seizure", "seizure"),
+])
+def test_the_no_of_an_exclamation_negates_nothing(nlp, text, category):
+    assert ("red_flag", category, False) in ents(nlp, text)
+
+
+def test_a_negation_after_an_exclamation_still_negates(nlp):
+    assert ("red_flag", "breathing", True) in ents(nlp, "oh no worries, no trouble breathing here")
+
+
 def test_pseudo_negation_no_longer_is_not_a_negation(nlp):
     assert ("red_flag", "breathing", False) in ents(nlp, "i can no longer breathe")
 

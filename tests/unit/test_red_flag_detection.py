@@ -147,3 +147,42 @@ def test_a_vital_sign_name_inside_a_pasted_key_is_no_reading(nlp):
 ])
 def test_clinician_and_texting_wordings(nlp, text, category):
     assert category in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text,category", [
+    ("oh no I just gave my toddler the adult dose of the cough syrup", "poisoning"),
+    ("pharmacy gave my daughter the grown-up medicine and she drank it all", "poisoning"),
+    ("icu: dosing error, patient got 5x his dose of insulin", "poisoning"),
+    ("med error on the ward, the pt got the wrong bag of heparin", "poisoning"),
+])
+def test_dose_errors_in_children_and_in_clinician_shorthand(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def test_a_goodbye_then_silence_is_self_harm(nlp):
+    text = "my sister sent a goodbye text an hour ago and now she's not picking up"
+    assert "self_harm" in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "double vision on and off for a year now, it wasn't sudden, could it be from LES?",
+    "i've disliked swallowing capsules my whole life, do the LES ones come as liquid?",
+    "fell asleep, well passed out in front of the tv, after my night shift",
+    "pretty sure i'm poisoning the rats in the barn with this stuff",
+])
+def test_a_slow_onset_a_lifelong_dislike_and_everyday_idioms_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_a_sudden_onset_said_after_a_denial_still_counts(nlp):
+    text = "not sure what's happening, suddenly she can't lift her right arm"
+    assert "stroke" in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", ["goodbye", "Bye!", "farewell"])
+def test_a_lone_farewell_is_no_self_harm_report(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_an_exclaimed_no_does_not_negate_an_emergency(nlp):
+    assert "breathing" in find_red_flags(nlp("oh no, my dad can't breathe")).reported

@@ -76,6 +76,16 @@ def test_a_long_paste_that_names_nothing_of_les_is_unrelated_however_sure_the_cl
     assert off_topic(story, {"les"}, intent="ask_outlook", confidence=1.0) is None
 
 
+def test_a_sure_intent_is_overruled_as_unrelated_when_the_model_too_leans_outside():
+    text = "what's the outlook for bitcoin prices this winter"  # sure ask_outlook from one word
+    assert off_topic(text, set(), intent="ask_outlook", confidence=0.9) is None
+    found = off_topic(text, set(), intent="ask_outlook", confidence=0.9, leans_outside=True)
+    assert found is not None and found.reason == "unrelated"
+    # a lean does not overrule a message that names LES
+    assert off_topic("outlook for LES patients in winter", {"les"}, intent="ask_outlook", confidence=0.9,
+                     leans_outside=True) is None
+
+
 def test_a_conversation_about_les_keeps_short_questions_in_scope():
     assert off_topic("what about insurance for it", set(), les_context=True).reason == "not_covered"
     assert off_topic("is it contagious", set(), les_context=True).reason == "not_covered"
