@@ -21,6 +21,8 @@ from bot.language.negation import exclaimed_no
 from bot.language.normalize import stem
 
 CONCEPT_MARK = "@"
+# "@medicine" in a phrase group: any name of the medicine dictionary ("warfarin", "ritalin")
+ANY_MEDICINE = "medicine"
 # Words that cancel the symptom right after them ("not numb", "no weakness").
 _NEGATORS = {"no", "not", "never", "without", "nor", "deny", "denie"}
 # matched on the word as typed: their normal forms ("non") would also catch "non responsive"
@@ -92,6 +94,11 @@ class PhraseSet:
             found += [ent.start for ent in doc.ents
                       if ent.ent_id_ in self.concepts and start <= ent.start < end
                       and not ent._.negex]
+        if ANY_MEDICINE in self.concepts:
+            from bot.language.drug_names import drug_names
+
+            names = drug_names()
+            found += [t.i for t in doc[start:end] if t.lower_ in names]
         return sorted(set(found))
 
 

@@ -186,3 +186,21 @@ def test_a_lone_farewell_is_no_self_harm_report(nlp, text):
 
 def test_an_exclaimed_no_does_not_negate_an_emergency(nlp):
     assert "breathing" in find_red_flags(nlp("oh no, my dad can't breathe")).reported
+
+
+@pytest.mark.parametrize("text", [
+    "my dad accidentally took his metoprolol three times this morning",  # a name from the dictionary
+    "i think my daughter swallowed her brother's ritalin",
+    "gave my toddler the blood pressure pills instead of his vitamin",
+    "my friend snorted something at the party and now she's shaking",
+])
+def test_medicine_mix_ups_and_drugs_taken_by_others_are_poisoning(nlp, text):
+    assert "poisoning" in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "I took grandma's pills to the pharmacy for her",
+    "my new neighbour is a breath of fresh air",
+])
+def test_errands_with_medicines_and_fresh_air_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []

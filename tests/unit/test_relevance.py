@@ -25,6 +25,7 @@ from bot.language.requests import asks_for_diagnosis
     ("tips to lower blood pressure at home", set(), "condition"),
     ("what does a high ck level on my blood work mean", set(), "condition"),
     ("is pilates ok for someone with lems", {"les"}, "not_covered"),
+    ("is a new LEMS drug being researched at the moment", {"les"}, "not_covered"),
     ("would a tattoo be a problem with lambert eaton", {"les"}, "not_covered"),
     ("is strong coffee bad for LEMS", {"les"}, "not_covered"),
     ("how many people in scotland have lambert eaton", {"les"}, "not_covered"),
@@ -58,6 +59,8 @@ def test_an_article_question_passes(text, concepts):
     ("can I have an MRI with a pacemaker", "condition"),
     ("where can I see Les Misérables", "unrelated"),
     ("where is the nearest Les Schwab", "unrelated"),
+    ("tickets for the les twins tour", "unrelated"),
+    ("what does high LES pressure on manometry mean", "unrelated"),
     ("what year did Gibson start making the Les Paul guitar", "unrelated"),
     ("what does les mean in French", "unrelated"),
     ("why does the LES in my esophagus cause heartburn", "condition"),
@@ -130,6 +133,7 @@ def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_e
     "hip weakness and a dry mouth: would you call this lambert eaton?",
     "be straight with me, how likely is LEMS for a 50 year old smoker?",
     "in your estimation does my aunt suffer from LES?",
+    "is LES the reason my arms give out when i hang washing?",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
