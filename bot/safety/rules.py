@@ -311,7 +311,7 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         units = [str(u) for u in counts.get("units") or ()]
         pill_count = PillCount(str(counts["category"]), int(counts["at_least"]),
                                frozenset(u for u in units if not u.startswith(CONCEPT_MARK)),
-                               any(u == "@medicine" for u in units),
+                               any(u == CONCEPT_MARK + ANY_MEDICINE for u in units),
                                int(counts["dose_multiple"]) if counts.get("dose_multiple") else None)
     return SafetyRules(
         together=together,
