@@ -159,9 +159,13 @@ def test_dose_errors_in_children_and_in_clinician_shorthand(nlp, text, category)
     assert category in find_red_flags(nlp(text)).reported
 
 
-def test_a_goodbye_then_silence_is_self_harm(nlp):
+def test_a_goodbye_then_silence_is_self_harm_but_a_goodbye_and_a_plan_is_no_rule(nlp):
+    from bot.safety.rules import load_rules
+
     text = "my sister sent a goodbye text an hour ago and now she's not picking up"
     assert "self_harm" in find_red_flags(nlp(text)).reported
+    doc = nlp("we waved goodbye at the station, the plan is to meet again in spring")
+    assert [r.category for r in load_rules().together if r.match(doc, 0, len(doc)) is not None] == []
 
 
 @pytest.mark.parametrize("text", [
