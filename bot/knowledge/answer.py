@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge.article import Article, Passage, load_article
-from bot.knowledge.relevance import LES_CONCEPT, LES_TREATMENT_CONCEPTS, OffTopic, load_scope, off_topic
+from bot.knowledge.relevance import (
+    LES_CONCEPT,
+    LES_TREATMENT_CONCEPTS,
+    OffTopic,
+    asks_dose,
+    load_scope,
+    off_topic,
+)
 from bot.knowledge.retrieval import Retriever
 from bot.language.entities import OUTSIDE
 from bot.language.intent_names import FALLBACK_INTENTS, NLU_FALLBACK
@@ -241,11 +248,15 @@ def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, elsew
     condition without naming LES ("do I have ALS?"),
     or only the classifier took an uncovered question for one ("is alcohol ok with LES?").
     A condition the article links with LES, listed beside symptoms the article lists
-    ("diagnose me? legs weak, a few vitiligo patches"), is part of the person's story."""
+    ("diagnose me? legs weak, a few vitiligo patches"), is part of the person's story, and
+    so is another medicine weighed against LES ("could my weakness be LES instead of side
+    effects from my statin?"), unless a dose is asked."""
     reason = elsewhere.reason
     # "unrelated" with LES named: another LES ("Les Paul", "LES" meaning lupus on a Spanish chart)
-    if intent != NO_DIAGNOSIS_INTENT or reason in ("medicine", "unrelated"):
+    if intent != NO_DIAGNOSIS_INTENT or reason == "unrelated":
         return False
+    if reason == "medicine":
+        return LES_CONCEPT in concepts and not asks_dose(text)
     if reason == "not_covered":
         return asks_for_diagnosis(text)
     if reason != "condition" or "les" in concepts:

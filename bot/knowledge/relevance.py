@@ -88,6 +88,11 @@ def _found(grams: list[str], words: frozenset[str]) -> list[str]:
     return [g for g in grams if g in words]
 
 
+def asks_dose(text: str) -> bool:
+    """The message asks how much of a medicine ("how many mg", "what dose")."""
+    return bool(_found(_ngrams(text), load_scope().dose_words))
+
+
 def medicines_named(text: str) -> list[str]:
     """Medicine names in the text, from the drug dictionary (everyday words excluded)."""
     scope = load_scope()
@@ -125,9 +130,8 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     les_named = LES_CONCEPT in concepts
     about_les = les_named or les_context
     medicines = medicines_named(text)
-    asks_dose = bool(_found(grams, scope.dose_words))
     names_medicine = bool(medicines) or bool(concepts & (LES_TREATMENT_CONCEPTS | {ANY_MEDICINE_CONCEPT}))
-    if names_medicine and asks_dose:
+    if names_medicine and asks_dose(text):
         return OffTopic("medicine", tuple(medicines))
     les_medicine = bool(concepts & LES_TREATMENT_CONCEPTS)
     other_medicines = medicines if not les_medicine else []

@@ -101,6 +101,8 @@ def is_general_question(sentence: Span) -> bool:
     return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)
 
 
+# How far past a mention's first word its clause's wish may end ("i want to" + mention).
+_WISH_REACH = 4
 _CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", "-"}
 # How far (in tokens) a bare "now" may be from a mention to make it a report of now.
 _NEAR = 5
@@ -209,6 +211,16 @@ def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
             or is_general_question(sentence))
 
 
+def _wished(doc: Doc, category: str, index: int, rules: SafetyRules) -> bool:
+    """A self-harm mention the writer wishes or intends in its own clause ("i just want to
+    join him"): a report now, whatever past or story cues the message holds elsewhere."""
+    if category not in _self_harm_ids():
+        return False
+    start = _clause_start(doc, index)
+    # the wish may run into the mention itself: "i want to" in "i want to kill myself"
+    return any(i <= index for i in rules.wish.positions(doc, start, min(len(doc), index + _WISH_REACH)))
+
+
 def find_red_flags(doc: Doc) -> RedFlagFinding:
     """Sort the message's red flags into reported, negated and generic."""
     try:
@@ -229,7 +241,8 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
         if ent._.negex and ent[0].norm_ not in _NEGATION_STARTS:
             finding.add(finding.negated, ent.ent_id_)
             last_negated = ent.start
-        elif _not_a_report(doc, ent.sent, ent.start, context, rules):
+        elif _not_a_report(doc, ent.sent, ent.start, context, rules) \
+                and not _wished(doc, ent.ent_id_, ent.start, rules):
             finding.add(finding.generic, ent.ent_id_)
         else:
             finding.add(finding.reported, ent.ent_id_)
@@ -240,7 +253,7 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             if where is None:
                 continue
             bucket = finding.generic if _not_a_report(doc, sentence, where, context, rules) \
-                else finding.reported
+                and not _wished(doc, rule.category, where, rules) else finding.reported
             finding.add(bucket, rule.category)
     _acute_onset(doc, rules, context, finding)
     explained = any(ent.label_ == LOOK_ALIKE_LABEL for ent in doc.ents)

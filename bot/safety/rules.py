@@ -276,6 +276,7 @@ class SafetyRules:
     present_near: PhraseSet
     not_now: PhraseSet
     last_known_well: PhraseSet
+    wish: PhraseSet
     learned: Learned
 
 
@@ -329,5 +330,6 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         present_near=PhraseSet.of(list(context.get("present_near") or ())),
         not_now=PhraseSet.of(list(context.get("not_now") or ())),
         last_known_well=PhraseSet.of(list(context.get("last_known_well") or ())),
+        wish=PhraseSet.of(list(context.get("wish") or ())),
         learned=Learned(**{k: float(v) for k, v in (data.get("learned") or {}).items()}),
     )

@@ -205,6 +205,26 @@ def test_medicine_mix_ups_and_drugs_taken_by_others_are_poisoning(nlp, text):
 @pytest.mark.parametrize("text", [
     "I took grandma's pills to the pharmacy for her",
     "my new neighbour is a breath of fresh air",
+    "he was choking back tears at the wedding speech",
+    "grandpa keeps the meds locked in a lockbox so the kids cannot take an overdose",
 ])
 def test_errands_with_medicines_and_fresh_air_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+
+@pytest.mark.parametrize("text", [
+    "that film where he kills himself, i want to do the same",
+    "my husband died last year and i just want to join him",
+    "mum passed away in 2019, i'm going to be with her again soon",
+])
+def test_a_wish_to_follow_a_death_is_self_harm_whatever_story_or_past_cues_say(nlp, text):
+    assert "self_harm" in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "i want to know what to do if he chokes someday",
+    "we said goodbye to grandpa at the station, i'll see him again at christmas",
+])
+def test_a_wish_beside_other_mentions_and_an_ordinary_farewell_are_not_reports(nlp, text):
     assert find_red_flags(nlp(text)).reported == []

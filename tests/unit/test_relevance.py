@@ -31,6 +31,8 @@ from bot.language.requests import asks_for_diagnosis
     ("how many people in scotland have lambert eaton", {"les"}, "not_covered"),
     ("what is the normal range for sodium", set(), "condition"),
     ("how does the esophageal sphincter (LES) stop acid coming up", {"les"}, "unrelated"),
+    ("is it true cats get LEMS too", {"les"}, "not_covered"),
+    ("does lambert eaton happen in animals", {"les"}, "not_covered"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
@@ -107,6 +109,17 @@ def test_an_off_topic_question_never_gets_article_text():
 def test_a_diagnosis_request_about_les_and_another_disease_is_refused_with_the_exams():
     result = answer("ask_diagnosis", {"les"}, "is it LES or multiple sclerosis that i have")
     assert result.kind == "no_diagnosis" and "Exams and Tests" in result.sections
+
+
+def test_les_weighed_against_another_medicines_side_effect_is_still_a_verdict_request():
+    result = answer("ask_diagnosis", {"les"},
+                    "is this tiredness from LES or is it my blood pressure tablets like amlodipine")
+    assert result.kind == "no_diagnosis" and "Exams and Tests" in result.sections
+
+
+def test_a_verdict_request_that_asks_a_dose_gets_the_medicine_referral():
+    result = answer("ask_diagnosis", {"les"}, "if i have LES how many mg of amlodipine should i stop")
+    assert result.kind == "medicine" and result.messages == []
 
 
 @pytest.mark.parametrize("text", [
