@@ -101,8 +101,8 @@ def is_general_question(sentence: Span) -> bool:
     return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)
 
 
-# How far past a mention's first word its clause's wish may end ("i want to" + mention).
-_WISH_REACH = 4
+# How many words may stand between a wish and the mention it wishes ("i want to really ...").
+_WISH_GAP = 1
 _CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", "-"}
 # How far (in tokens) a bare "now" may be from a mention to make it a report of now.
 _NEAR = 5
@@ -212,13 +212,14 @@ def _not_a_report(doc: Doc, sentence: Span, index: int, context: _Context,
 
 
 def _wished(doc: Doc, category: str, index: int, rules: SafetyRules) -> bool:
-    """A self-harm mention the writer wishes or intends in its own clause ("i just want to
-    join him"): a report now, whatever past or story cues the message holds elsewhere."""
+    """A self-harm mention the writer wishes or intends right before it ("i just want to
+    join him"): a report now, whatever past or story cues the message holds elsewhere. Not
+    a wish further off: "i want to know the warning signs of suicide" is a question."""
     if category not in _self_harm_ids():
         return False
-    start = _clause_start(doc, index)
     # the wish may run into the mention itself: "i want to" in "i want to kill myself"
-    return any(i <= index for i in rules.wish.positions(doc, start, min(len(doc), index + _WISH_REACH)))
+    return any(start <= index and end >= index - _WISH_GAP for start, end in rules.wish.spans(doc)
+               if start >= _clause_start(doc, index))
 
 
 def find_red_flags(doc: Doc) -> RedFlagFinding:

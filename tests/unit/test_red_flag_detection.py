@@ -224,6 +224,8 @@ def test_a_wish_to_follow_a_death_is_self_harm_whatever_story_or_past_cues_say(n
 
 @pytest.mark.parametrize("text", [
     "i want to know what to do if he chokes someday",
+    "i want to know the warning signs of suicide",
+    "i need to write an essay on suicide prevention",
     "we said goodbye to grandpa at the station, i'll see him again at christmas",
 ])
 def test_a_wish_beside_other_mentions_and_an_ordinary_farewell_are_not_reports(nlp, text):
