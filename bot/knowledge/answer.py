@@ -259,7 +259,7 @@ def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, elsew
         return LES_CONCEPT in concepts and not asks_dose(text)
     if reason == "not_covered":
         return asks_for_diagnosis(text)
-    if reason != "condition" or "les" in concepts:
+    if reason != "condition" or LES_CONCEPT in concepts:
         return True
     return bool(elsewhere.names) and set(elsewhere.names) <= load_scope().associated_conditions \
         and bool(listed_symptoms(article, concepts))

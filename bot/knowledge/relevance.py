@@ -90,7 +90,11 @@ def _found(grams: list[str], words: frozenset[str]) -> list[str]:
 
 def asks_dose(text: str) -> bool:
     """The message asks how much of a medicine ("how many mg", "what dose")."""
-    return bool(_found(_ngrams(text), load_scope().dose_words))
+    return _asks_dose(_ngrams(text), load_scope())
+
+
+def _asks_dose(grams: list[str], scope: Scope) -> bool:
+    return bool(_found(grams, scope.dose_words))
 
 
 def medicines_named(text: str) -> list[str]:
@@ -131,7 +135,7 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     about_les = les_named or les_context
     medicines = medicines_named(text)
     names_medicine = bool(medicines) or bool(concepts & (LES_TREATMENT_CONCEPTS | {ANY_MEDICINE_CONCEPT}))
-    if names_medicine and asks_dose(text):
+    if names_medicine and _asks_dose(grams, scope):
         return OffTopic("medicine", tuple(medicines))
     les_medicine = bool(concepts & LES_TREATMENT_CONCEPTS)
     other_medicines = medicines if not les_medicine else []
