@@ -34,8 +34,12 @@ _EXTRA_FOLLOWING = [
     "has been ok", "not really", "fine", "just fine", "normally",
     "without problems", "without any problem", "without any problems",
 ]
+# "not joking, I can't breathe": a denied joke, whose "not" negates nothing after it
+_JOKES = ("joking", "kidding", "joke", "lying", "lie")
+DENIED_JOKES = [f"{no} {joke}" for no in ("not", "no") for joke in _JOKES] + [
+    "not even joking", "not even kidding", "im not joking", "i'm not joking"]
 _EXTRA_PSEUDO = [
-    "no longer", "not sure", "don't know", "dont know", "do not know", "no idea",
+    *DENIED_JOKES, "no longer", "not sure", "don't know", "dont know", "do not know", "no idea",
     "not know", "doesn't matter", "not even", "not stop", "won't stop", "wont stop",
     "can't stop", "cant stop", "not go away", "not getting better", "no better",
     "not better", "not improving", "not help", "doesn't help", "nothing helps",
@@ -118,6 +122,11 @@ def exclaimed_no(doc: Doc, start: int, end: int) -> bool:
     while i >= 0 and doc[i].lower_ in _BETWEEN_NOS:
         i -= 1
     return i >= 0 and doc[i].lower_ in _EXCLAMATIONS
+
+
+def denies_a_joke(doc: Doc, i: int) -> bool:
+    """Token ``i`` is the "not" / "no" of "not joking", "no kidding"."""
+    return doc[i].lower_ in ("not", "no") and i + 1 < len(doc) and doc[i + 1].lower_ in _JOKES
 
 
 def _answer_no(doc: Doc, start: int, end: int) -> bool:

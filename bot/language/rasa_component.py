@@ -171,6 +171,7 @@ class ScopeMarker(UntrainedComponent):
             elif leans_outside(text):
                 message.set(LEANS_OUTSIDE_KEY, True, add_to_output=True)
             if asks_outside_instead((message.get(INTENT) or {}).get("name"), mark, text,
-                                    names_a_symptom=doc is not None and names_a_symptom(doc)):
+                                    names_a_symptom=doc is not None and names_a_symptom(doc),
+                                    names_a_term=doc is None or names_a_term(doc)):
                 set_intent(message, OUT_OF_SCOPE)
         return messages

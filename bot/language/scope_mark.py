@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import paths
 from bot.datafiles import read_mapping
-from bot.language.control_words import only_strays, strays_from
+from bot.language.control_words import CONTROL_INTENTS, only_strays, strays_from
 from bot.language.entities import OUTSIDE, UNCOVERED
 from bot.language.message_model import assess
 from bot.language.questions import asks_in_any_clause
@@ -61,20 +61,25 @@ def scope_mark(spaced: str) -> str | None:
     return None
 
 
-def asks_outside_instead(intent: str | None, mark: str | None, text: str, *, names_a_symptom: bool) -> bool:
+def asks_outside_instead(intent: str | None, mark: str | None, text: str, *, names_a_symptom: bool,
+                         names_a_term: bool = True) -> bool:
     """Should a message with this intent and scope mark get the out-of-scope reply?
 
     A control intent (stop, start over, goodbye, ...) that the message's words do not
     support (bot/language/control_words.py), when marked at all; unmarked too, an intent
     that would start the symptom check from a message with none of its words and no
-    symptom named. Else only when marked outside: a question; a statement that would start
+    symptom named, and any control intent from a message with none of its words that
+    names nothing the lexicon knows ("my tomato plants have yellow leaves, why" as
+    goodbye). Else only when marked outside: a question; a statement that would start
     the symptom check and names no symptom or red flag ("I have an itchy rash on my elbow",
     "my laptop won't turn on", "best way to quit smoking after 40 years"): the check asks
     about LES's symptoms, which the writer did not bring up. A report that names one ("my
     feet tingle and my back hurts") still starts it.
     """
     if mark is None:
-        return intent in CHECK_STARTS and not names_a_symptom and only_strays(intent, text)
+        stray = (intent in CHECK_STARTS and not names_a_symptom) \
+            or (intent in CONTROL_INTENTS and not names_a_term)
+        return stray and only_strays(intent, text)
     if strays_from(intent, text):
         # "my cat knocked over my coffee again" as restart_screening; marked uncovered
         # ("should my brothers be screened for LES" as start_screening), the answer

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
 from bot.language.message_model import assess
+from bot.language.negation import denies_a_joke
 from bot.language.questions import is_question
 from bot.language.run_together import spaced_text
 from bot.safety.flags import POISONING
@@ -101,6 +102,8 @@ def is_general_question(sentence: Span) -> bool:
     return is_question(sentence.text) and any(w in _GENERIC_CUES for w in words)
 
 
+# How far after a present cue a resolved phrase makes it the time of being fine.
+_FINE_AFTER = 6
 # How many words may stand between a wish and the mention it wishes ("i want to really ...").
 _WISH_GAP = 1
 _CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", "-"}
@@ -154,7 +157,12 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     resolved = [(start, end) for start, end in rules.resolved.spans(doc)
                 if not negated_at(doc, start, window=1) and start not in well_at]
     inside = {i for start, end in resolved + rules.not_now.spans(doc) for i in range(start, end)}
-    present = bool(well_until) or any(i not in inside for i in rules.present.positions(doc))
+    # "right now i'm relaxed and fine": the present cue dates the writer being fine
+    fine_now = {i for i in rules.present.positions(doc)
+                if any(i < start <= i + _FINE_AFTER and not _clause_ends_between(doc, i, start)
+                       for start, _ in resolved)}
+    present = bool(well_until) or any(i not in inside and i not in fine_now
+                                      for i in rules.present.positions(doc))
     # "now" reaches on to a later mention; "still" only right beside it ("he is still
     # choking", not "should I still do the Heimlich")
     near_now = tuple((i, _clause_start(doc, i), doc[i].lower_ == "now")
@@ -164,6 +172,10 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     over = bool(rules.over.positions(doc))
     return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present,
                     over=over and not present)
+
+
+def _clause_ends_between(doc: Doc, start: int, end: int) -> bool:
+    return any(doc[i].text in _CLAUSE_ENDS for i in range(start, end))
 
 
 def _past_years(doc: Doc) -> list[int]:
@@ -185,7 +197,8 @@ def _clause_start(doc: Doc, i: int) -> int:
 def _hypothetical(doc: Doc, sentence: Span, index: int, rules: SafetyRules) -> bool:
     """A conditional cue earlier in the sentence than the mention ("if he ever chokes"),
     or a "what to watch for" / "in the article" cue anywhere in the message."""
-    if rules.about.positions(doc):
+    # a denied joke is no joke: "lol not joking, i cannot catch my breath"
+    if any(not (i > 0 and denies_a_joke(doc, i - 1)) for i in rules.about.positions(doc)):
         return True
     for i in rules.hypothetical.positions(doc, sentence.start, index + 1):
         if doc[i].norm_ == "if" and _unsure_if(doc, i):

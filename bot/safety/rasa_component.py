@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import message_model
 from bot.language.drug_names import drug_names
-from bot.language.entities import OUTSIDE, SCOPE_KEY, names_a_symptom
+from bot.language.entities import OUTSIDE, SCOPE_KEY, names_a_symptom, names_a_term
 from bot.language.intent_names import NLU_FALLBACK, OUT_OF_SCOPE, QUESTION_PREFIX
 from bot.language.lexicon import load_lexicon
 from bot.language.nlu_base import UntrainedComponent, set_intent
@@ -98,7 +98,7 @@ class RedFlagClassifier(UntrainedComponent):
                 # the scope mark's rule, which met an emergency guess before ("how do i
                 # get my toddler to sleep through the night" -> the symptom check)
                 if asks_outside_instead(replacement["name"], message.get(SCOPE_KEY), doc.text,
-                                        names_a_symptom=names_a_symptom(doc)):
+                                        names_a_symptom=names_a_symptom(doc), names_a_term=names_a_term(doc)):
                     set_intent(message, OUT_OF_SCOPE)
         elif intent.get("name") == NLU_FALLBACK and _classified_emergency_first(ranking):
             # The fallback came from the emergency guess being close to the next one

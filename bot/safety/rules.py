@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from bot import paths
 from bot.language.lexicon import LOOK_ALIKE_LABEL, red_flag_file, with_ages
-from bot.language.negation import exclaimed_no
+from bot.language.negation import denies_a_joke, exclaimed_no
 from bot.language.normalize import stem
 
 CONCEPT_MARK = "@"
@@ -127,7 +127,8 @@ def negated_at(doc: Doc, index: int, window: int = 3) -> bool:
     for i in range(index - 1, max(-1, index - window - 1), -1):
         if doc[i].norm_ in _CLAUSE_BREAKS:
             return False
-        if exclaimed_no(doc, i, i + 1):  # "oh no, I gave him the wrong pills"
+        # "oh no, I gave him the wrong pills"; "not joking, he is choking"
+        if exclaimed_no(doc, i, i + 1) or denies_a_joke(doc, i):
             return False
         if doc[i].norm_ in _NEGATORS or doc[i].lower_ in _NEGATING_SUBJECTS:
             return True

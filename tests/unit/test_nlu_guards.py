@@ -156,6 +156,10 @@ def test_a_control_intent_needs_its_own_words(nlp, monkeypatch, text, intent, af
     ("intro to organic chemistry", "start_screening", "out_of_scope"),
     ("keep going with the questions", "continue_screening", "continue_screening"),
     ("my legs are weak, check my symptoms", "start_screening", "start_screening"),  # names a term
+    ("why is the lawn going brown in patches", "goodbye", "out_of_scope"),
+    ("my cucumber seedlings keep wilting", "greet", "out_of_scope"),
+    ("bye for now, see you later", "goodbye", "goodbye"),
+    ("how do i go back to the earlier question on LES", "go_back", "go_back"),  # names LES
 ])
 def test_a_message_with_none_of_its_words_does_not_start_the_check_unmarked(nlp, monkeypatch, text,
                                                                            intent, after):

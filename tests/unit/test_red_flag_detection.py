@@ -230,3 +230,21 @@ def test_a_wish_to_follow_a_death_is_self_harm_whatever_story_or_past_cues_say(n
 ])
 def test_a_wish_beside_other_mentions_and_an_ordinary_farewell_are_not_reports(nlp, text):
     assert find_red_flags(nlp(text)).reported == []
+
+
+@pytest.mark.parametrize("text,category", [
+    ("no joke, my dad can't breathe and his lips are going blue", "breathing"),
+    ("haha not kidding she swallowed a button battery", "poisoning"),
+    ("my cousin posted 'by the time you see this i won't be around' and isn't answering", "self_harm"),
+    ("she took a bottle of her sleeping pills to make everything stop", "self_harm"),
+])
+def test_denied_jokes_notes_to_be_read_afterwards_and_wanting_it_all_to_stop(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "got home shattered and collapsed on the sofa to watch the match",
+    "i get short of breath when i panic before tests, but right now i'm relaxed and fine",
+])
+def test_flopping_on_the_couch_and_a_present_cue_that_dates_being_fine(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
