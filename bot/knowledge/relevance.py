@@ -31,6 +31,9 @@ _MAX_NGRAM = 4
 _OTHER_USE = frozenset({"used for", "use for", "uses of", "good for", "prescribed for", "else",
                         "weight gain"})
 # "this illness", "the condition": in this bot, a reference to LES.
+# "my aunt has it, is it more common in older people": the disease this chat is about, so
+# a question about older people is about who gets LES
+_HAS_IT = re.compile(r"\b(?:(?:my|his|her|our|their)\s+\w+|i|we|he|she|they)\s+(?:has|have|had|got)\s+it\b")
 _THIS_DISEASE = re.compile(r"\b(?:this|the|that|his|her|my|their)\s+(?:illness|disease|condition|syndrom\w*|"
                            r"disorder|diagnosis|problem)\b")
 
@@ -151,7 +154,7 @@ def off_topic(text: str, concepts: set[str], les_context: bool = False,
     if associated and not les_named and (intent not in CANCER_INTENTS
                                          or _found(grams, scope.condition_questions)):
         return OffTopic("condition", tuple(associated))
-    if not les_named and _found(grams, scope.general_population):
+    if not les_named and _found(grams, scope.general_population) and not _HAS_IT.search(text.lower()):
         return OffTopic("condition", ())
     refers_to_les = bool(_THIS_DISEASE.search(text.lower()))
     names_nothing = not about_les and not concepts and not mentions_domain and not refers_to_les

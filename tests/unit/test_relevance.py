@@ -48,6 +48,7 @@ def test_not_an_article_question(text, concepts, reason):
     ("how is this condition treated", set()),
     ("can they take the antibodies out of the blood", set()),
     ("my neurologist ordered nerve conduction studies, how do they help", {"les", "nerve_conduction"}),
+    ("my dad got it last year, do older people get it more", set()),
 ])
 def test_an_article_question_passes(text, concepts):
     assert off_topic(text, concepts) is None
