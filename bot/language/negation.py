@@ -49,7 +49,9 @@ _EXTRA_TERMINATION = [
     "and then", "now", "so", "because", "since", "then", "while", "plus", "also",
     "except", "only", "just", "though", "although",
 ]
-_RED_FLAG_BREAKS = {",", ";", "and", "&", "-", "but", ".", "...", "…", "!", "?", ":"}
+# hyphen, en dash, em dash: "no — I'm thinking of killing myself" is an answer, then a clause
+DASHES = ("-", "–", "—", "--")
+_RED_FLAG_BREAKS = {",", ";", "and", "&", *DASHES, "but", ".", "...", "…", "!", "?", ":"}
 # "no" answering the bot's question, then a clause of its own ("no the co alarm is going off",
 # "no im choking" typed without a comma): an answer, not a negation of what follows.
 _CLAUSE_OPENERS = {
@@ -129,13 +131,21 @@ def denies_a_joke(doc: Doc, i: int) -> bool:
     return doc[i].lower_ in ("not", "no") and i + 1 < len(doc) and doc[i + 1].lower_ in _JOKES
 
 
+# what may stand between an answering "no" and its own clause ("no — i'm thinking of ...");
+# not a comma: "no, my mouth is fine" answered the question and is read as before
+_ANSWER_PAUSES = {"...", "…", *DASHES}
+
+
 def _answer_no(doc: Doc, start: int, end: int) -> bool:
     """The trigger is a bare "no" opening the message or a sentence, followed by a clause
     with its own subject."""
     if doc[start:end].text.lower() != "no" or end >= len(doc):
         return False
     opens = start == 0 or doc[start - 1].is_punct or doc[start].is_sent_start
-    return bool(opens) and doc[end].lower_ in _CLAUSE_OPENERS
+    after = end
+    while after < len(doc) - 1 and doc[after].text in _ANSWER_PAUSES:
+        after += 1
+    return bool(opens) and doc[after].lower_ in _CLAUSE_OPENERS
 
 
 @Language.factory(

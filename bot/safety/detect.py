@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from bot.language.lexicon import LOOK_ALIKE_LABEL, RED_FLAG_LABEL, load_lexicon
 from bot.language.message_model import assess
-from bot.language.negation import denies_a_joke
+from bot.language.negation import DASHES, denies_a_joke
 from bot.language.questions import is_question
 from bot.language.run_together import spaced_text
 from bot.safety.flags import POISONING
@@ -106,7 +106,7 @@ def is_general_question(sentence: Span) -> bool:
 _FINE_AFTER = 6
 # How many words may stand between a wish and the mention it wishes ("i want to really ...").
 _WISH_GAP = 1
-_CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", "-"}
+_CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", *DASHES}
 # How far (in tokens) a bare "now" may be from a mention to make it a report of now.
 _NEAR = 5
 
@@ -318,7 +318,8 @@ def _weigh_with_model(text: str, learned: Learned, finding: RedFlagFinding, *,
     if assessment.probability < learned.alone:
         # not when the writer negated a red flag ("I've never overdosed, I'm careful")
         if assessment.probability >= learned.self_harm_alone and not negated \
-                and len(text.split()) >= learned.self_harm_alone_words:
+                and len(text.split()) >= learned.self_harm_alone_words \
+                and assessment.diagnosis < learned.self_harm_alone_verdict:
             for category, score in assessment.scores:
                 if category in _self_harm_ids() and score >= learned.self_harm_sure:
                     finding.add(finding.reported, category)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from bot import paths
 from bot.language.lexicon import LOOK_ALIKE_LABEL, red_flag_file, with_ages
-from bot.language.negation import denies_a_joke, exclaimed_no
+from bot.language.negation import DASHES, denies_a_joke, exclaimed_no
 from bot.language.normalize import stem
 
 CONCEPT_MARK = "@"
@@ -109,7 +109,7 @@ def forget_matches(doc: Doc) -> None:
         del doc.user_data[key]
 
 
-_CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "but", "and", "now", "-"}
+_CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "but", "and", "now", *DASHES}
 
 
 def _words_of(doc: Doc) -> tuple[list[int], list[str]]:
@@ -252,6 +252,9 @@ class Learned:
     self_harm_sure: float
     # ... and only in a message of at least this many words: a lone "goodbye" is a farewell
     self_harm_alone_words: float
+    # ... and only when the verdict head is less sure than this that the message asks
+    # whether someone has LES ("I match all of it. I have it, right?")
+    self_harm_alone_verdict: float
     # poisoning and self-harm: one reported, the other added from these scores
     paired_poisoning: float
     paired_self_harm: float

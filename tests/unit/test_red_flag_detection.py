@@ -248,3 +248,33 @@ def test_denied_jokes_notes_to_be_read_afterwards_and_wanting_it_all_to_stop(nlp
 ])
 def test_flopping_on_the_couch_and_a_present_cue_that_dates_being_fine(nlp, text):
     assert find_red_flags(nlp(text)).reported == []
+
+
+@pytest.mark.parametrize("text,category", [
+    ("no — i'm going to kill myself tonight", "self_harm"),
+    ("no -- my son is choking on a grape", "choking"),
+    ("no… she can't breathe", "breathing"),
+])
+def test_an_answering_no_then_a_dash_does_not_negate_the_clause_after_it(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def test_the_indirect_self_harm_path_stays_out_of_a_sure_verdict_request(nlp, monkeypatch):
+    """The model alone reads self-harm into a message; sure it asks for a verdict, the
+    indirect path gives no 988 (round 30: "I match all of it. I have it, right?")."""
+    import numpy as np
+
+    from bot.language import message_model
+    from bot.safety import detect
+
+    labels = ["self_harm", "poisoning"]
+    text = "i looked it all up and i fit every bit of it, so i have it, yes?"
+
+    def assessed(verdict: float) -> message_model.Assessment:
+        heads = np.array([0.5, verdict, 0.0, 0.0])  # emergency, verdict, outside, uncovered
+        return message_model.Assessment(heads, np.array([4.0, -4.0]), labels)
+
+    monkeypatch.setattr(detect, "assess", lambda _: assessed(0.99))
+    assert find_red_flags(nlp(text)).reported == []
+    monkeypatch.setattr(detect, "assess", lambda _: assessed(0.2))
+    assert find_red_flags(nlp(text)).reported == ["self_harm"]

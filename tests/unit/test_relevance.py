@@ -148,6 +148,7 @@ def test_a_verdict_request_that_asks_a_dose_gets_the_medicine_referral():
     "be straight with me, how likely is LEMS for a 50 year old smoker?",
     "in your estimation does my aunt suffer from LES?",
     "is LES the reason my arms give out when i hang washing?",
+    "please just tell me i dont have lambert eaton",
 ])
 def test_requests_for_a_verdict(text):
     assert asks_for_diagnosis(text)
