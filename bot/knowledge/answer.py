@@ -12,6 +12,7 @@ same passages in the article data's own words are one step away (``render`` with
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,18 +26,20 @@ from bot.knowledge.relevance import (
     off_topic,
 )
 from bot.knowledge.retrieval import Retriever
-from bot.language.entities import OUTSIDE
+from bot.language.entities import OUTSIDE, SYMPTOM_LABEL
 from bot.language.intent_names import FALLBACK_INTENTS, NLU_FALLBACK
+from bot.language.lexicon import load_concepts
 from bot.language.requests import asks_for_diagnosis
 
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
 SYMPTOMS_INTENT = "ask_symptoms"
+CAUSE_INTENT = "ask_cause"
 TESTS_INTENT = "ask_tests"
 TREATMENT_INTENT = "ask_treatment"
 # Sections whose own passages a question filed under another section brings along when
 # it names their subject (symptoms have their own rules: SYMPTOM_LIKE_INTENTS).
-_NAMED_ELSEWHERE = (TESTS_INTENT, TREATMENT_INTENT, "ask_cause")
+_NAMED_ELSEWHERE = (TESTS_INTENT, TREATMENT_INTENT, CAUSE_INTENT)
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
 _ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
@@ -225,10 +228,28 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
             if chosen:
                 return Answer("article", render(chosen), chosen)
         return found
+    if intent == CAUSE_INTENT and asks_if_les_brings_on(text, concepts):
+        intent = SYMPTOMS_INTENT
     chosen = select(article, intent, concepts)
     if not chosen:
         return _retrieve(article, text, concepts)
     return Answer("article", render(chosen), chosen)
+
+
+# "does LES cause fatigue", "can lambert eaton cause a dry mouth": yes/no, not what/why
+_DOES_IT_CAUSE = re.compile(r"^(?!.*\b(?:what|why|how)\b)"
+                            r".*\b(?:does|do|can|could|will|would|might|may)\b.*\bcause\b")
+
+
+@lru_cache(maxsize=1)
+def _symptom_concepts() -> frozenset[str]:
+    return frozenset(c.id for c in load_concepts() if c.label == SYMPTOM_LABEL)
+
+
+def asks_if_les_brings_on(text: str, concepts: set[str]) -> bool:
+    """Does the question ask whether LES causes a symptom? The classifier files it under
+    Causes for the word "cause"; the Symptoms section answers it."""
+    return bool(concepts & _symptom_concepts()) and bool(_DOES_IT_CAUSE.search(text.lower()))
 
 
 def warm_up() -> None:

@@ -35,7 +35,8 @@ def names_a_term(doc: Doc) -> bool:
 
 
 # The labels of what the symptom check asks about: LES's symptoms and the red flags.
-SYMPTOM_LABELS = frozenset({"symptom", "red_flag"})
+SYMPTOM_LABEL = "symptom"  # the lexicon's label of LES's symptoms (data/lexicon/concepts.yml)
+SYMPTOM_LABELS = frozenset({SYMPTOM_LABEL, "red_flag"})
 
 
 def names_a_symptom(doc: Doc) -> bool:

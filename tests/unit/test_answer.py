@@ -167,3 +167,12 @@ def test_a_treatment_named_under_another_section_brings_its_own_passage():
 def test_a_cause_named_under_another_section_brings_its_own_passage():
     chosen = select(load_article(), "ask_symptoms", {"les", "acetylcholine"})
     assert "Causes" in {p.section.title for p in chosen}
+
+
+def test_whether_les_brings_on_a_symptom_is_answered_from_symptoms_not_causes():
+    brings_on = answer("ask_cause", {"les", "fatigue"}, "can lambert eaton cause tiredness?")
+    assert brings_on.sections[0] == "Symptoms"
+    cause_of_les = answer("ask_cause", {"les"}, "does smoking cause LES?")
+    assert cause_of_les.sections[0] == "Causes"
+    why = answer("ask_cause", {"les", "dry_mouth"}, "why does LES cause a dry mouth?")
+    assert why.sections[0] == "Causes"
