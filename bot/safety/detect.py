@@ -282,6 +282,10 @@ def _find_red_flags(doc: Doc) -> RedFlagFinding:
             finding.add(finding.reported, vital.category)
     if rules.pill_count is not None and rules.pill_count.alarming(doc.text) and not context.past:
         finding.add(finding.reported, rules.pill_count.category)
+    # "gonna take all my pills tonight, already started": self-harm by a means one
+    # swallows gets Poison Help too
+    if finding.self_harm and any(not negated_at(doc, i) for i in rules.ingestion_means.positions(doc)):
+        finding.add(finding.reported, rules.ingestion_category)
     return finding
 
 

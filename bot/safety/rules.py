@@ -281,6 +281,9 @@ class SafetyRules:
     not_now: PhraseSet
     last_known_well: PhraseSet
     wish: PhraseSet
+    # self-harm said beside a means one swallows: this category too (Poison Help)
+    ingestion_category: str
+    ingestion_means: PhraseSet
     learned: Learned
 
 
@@ -310,6 +313,7 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
     )
     onset = data.get("onset") or {}
     context = {name: with_ages(items or ()) for name, items in (data.get("context") or {}).items()}
+    ingestion = data.get("self_harm_ingestion") or {}
     counts = data.get("pill_counts")
     pill_count = None
     if counts:
@@ -335,5 +339,7 @@ def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
         not_now=PhraseSet.of(list(context.get("not_now") or ())),
         last_known_well=PhraseSet.of(list(context.get("last_known_well") or ())),
         wish=PhraseSet.of(list(context.get("wish") or ())),
+        ingestion_category=str(ingestion.get("category", "poisoning")),
+        ingestion_means=PhraseSet.of(list(ingestion.get("means") or ())),
         learned=Learned(**{k: float(v) for k, v in (data.get("learned") or {}).items()}),
     )

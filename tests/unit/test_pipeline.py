@@ -32,6 +32,7 @@ def test_saved_pipeline_loads_with_spacy_load(nlp, tmp_path):
     ("my jaw gets tired when i eat steak, hard to chew", "chewing_trouble"),
     ("lightheaded when i stand", "dizzy_standing"),
     ("what about plasmaferesis", "plasma_exchange"),
+    ("why would they take the antibodies out of my blood", "plasma_exchange"),
     ("is mestinon any good", "pyridostigmine"),
     ("firdapse side effects", "amifampridine"),
     ("the needle test on my muscles", "emg"),

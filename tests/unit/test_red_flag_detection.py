@@ -278,3 +278,32 @@ def test_the_indirect_self_harm_path_stays_out_of_a_sure_verdict_request(nlp, mo
     assert find_red_flags(nlp(text)).reported == []
     monkeypatch.setattr(detect, "assess", lambda _: assessed(0.2))
     assert find_red_flags(nlp(text)).reported == ["self_harm"]
+
+
+@pytest.mark.parametrize("text,category", [
+    ("every breath is a struggle, he's using his neck muscles to breathe", "breathing"),
+    ("swelling of her lips after the peanut sauce, she sounds hoarse", "allergic_swelling"),
+])
+def test_breathing_with_the_neck_muscles_and_swelling_of_the_lips(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def test_self_harm_by_a_means_one_swallows_gets_poison_help_too(nlp):
+    text = "tonight's the night, i'm going to end it with my sleeping tablets"
+    reported = find_red_flags(nlp(text)).reported
+    assert "self_harm" in reported and "poisoning" in reported
+    assert "poisoning" not in find_red_flags(nlp("i want to end it all, i'm so tired of this")).reported
+
+
+@pytest.mark.parametrize("text", [
+    "no swelling of the lips or tongue, only a rash on my legs",
+    "my dad always gets choked up at weddings",
+])
+def test_negated_lip_swelling_and_being_moved_to_tears_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_a_wrist_cut_on_a_machine_is_bleeding_not_self_harm(nlp):
+    reported = find_red_flags(nlp("my coworker cut his wrist on the saw and it's pouring blood")).reported
+    assert "bleeding" in reported and "self_harm" not in reported
+    assert "self_harm" in find_red_flags(nlp("i cut my wrist on purpose, it's bleeding a lot")).reported

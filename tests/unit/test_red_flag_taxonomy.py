@@ -267,7 +267,8 @@ def test_a_negated_red_flag_keeps_the_indirect_self_harm_path_shut(nlp, monkeypa
     # the model is unsure of an emergency (0.4) but sure of self-harm if it is one
     _sure(monkeypatch, 0.4, {"self_harm": 0.9, "poisoning": 0.8, "fainting": 0.01})
     assert find_red_flags(nlp("i've never overdosed, i keep my pills in a box")).reported == []
-    assert find_red_flags(nlp("i keep my pills in a box for the day")).reported == ["self_harm"]
+    # ... and with pills beside the self-harm, Poison Help too (self_harm_ingestion)
+    assert find_red_flags(nlp("i keep my pills in a box for the day")).reported == ["self_harm", "poisoning"]
 
 
 def test_an_overdose_on_purpose_in_spanish_gets_988_too(nlp):

@@ -33,6 +33,8 @@ from bot.language.requests import asks_for_diagnosis
     ("how does the esophageal sphincter (LES) stop acid coming up", {"les"}, "unrelated"),
     ("is it true cats get LEMS too", {"les"}, "not_covered"),
     ("does lambert eaton happen in animals", {"les"}, "not_covered"),
+    ("is someone with lambert eaton at more risk from covid", {"les"}, "not_covered"),
+    ("how long does an ivig infusion take for LES", {"ivig", "les"}, "not_covered"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
