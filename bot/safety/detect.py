@@ -158,11 +158,11 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
                 if not negated_at(doc, start, window=1) and start not in well_at]
     inside = {i for start, end in resolved + rules.not_now.spans(doc) for i in range(start, end)}
     # "right now i'm relaxed and fine": the present cue dates the writer being fine
-    fine_now = {i for i in rules.present.positions(doc)
-                if any(i < start <= i + _FINE_AFTER and not _clause_ends_between(doc, i, start)
+    present_at = rules.present.positions(doc)
+    fine_now = {i for i in present_at
+                if any(i < start <= i + _FINE_AFTER and _clause_start(doc, start) <= i
                        for start, _ in resolved)}
-    present = bool(well_until) or any(i not in inside and i not in fine_now
-                                      for i in rules.present.positions(doc))
+    present = bool(well_until) or any(i not in inside and i not in fine_now for i in present_at)
     # "now" reaches on to a later mention; "still" only right beside it ("he is still
     # choking", not "should I still do the Heimlich")
     near_now = tuple((i, _clause_start(doc, i), doc[i].lower_ == "now")
@@ -172,10 +172,6 @@ def _message_context(doc: Doc, rules: SafetyRules) -> _Context:
     over = bool(rules.over.positions(doc))
     return _Context(present=present, near_now=near_now, past_at=past_at, past=past and not present,
                     over=over and not present)
-
-
-def _clause_ends_between(doc: Doc, start: int, end: int) -> bool:
-    return any(doc[i].text in _CLAUSE_ENDS for i in range(start, end))
 
 
 def _past_years(doc: Doc) -> list[int]:
