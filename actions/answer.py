@@ -31,7 +31,7 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Answer:
                     confidence=latest.intent_confidence(tracker), english=latest.is_english(tracker),
                     scope=latest.scope_mark(tracker), leans_outside=latest.leans_outside(tracker),
                     likeliest=latest.likeliest_question(tracker),
-                    negated=latest.negated_concepts(tracker))
+                    negated=latest.negated_concepts(tracker), verdict_asked=latest.verdict_asked(tracker))
     if result.kind == "none":
         dispatcher.utter_message(text=message("out_of_scope"))
     if result.kind in _LEADS:

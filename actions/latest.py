@@ -6,7 +6,14 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.language.entities import LANGUAGE_KEY, LEANS_OUTSIDE_KEY, NEGATED_ROLE, NOT_ENGLISH, SCOPE_KEY
+from bot.language.entities import (
+    LANGUAGE_KEY,
+    LEANS_OUTSIDE_KEY,
+    NEGATED_ROLE,
+    NOT_ENGLISH,
+    SCOPE_KEY,
+    VERDICT_KEY,
+)
 from bot.language.intent_names import NLU_FALLBACK, QUESTION_PREFIX
 
 RED_FLAG = "red_flag"
@@ -81,6 +88,11 @@ def scope_mark(tracker: Tracker) -> str | None:
 def leans_outside(tracker: Tracker) -> bool:
     """The NLU found the model leaning outside LES, short of a mark."""
     return bool(tracker.latest_message.get(LEANS_OUTSIDE_KEY))
+
+
+def verdict_asked(tracker: Tracker) -> bool:
+    """The NLU's verdict guard (a cue or the learned model) found a request for a verdict."""
+    return bool(tracker.latest_message.get(VERDICT_KEY))
 
 
 def text(tracker: Tracker) -> str:

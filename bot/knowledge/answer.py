@@ -176,7 +176,7 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
            les_context: bool = False, mentions_domain: bool = False,
            confidence: float = 0.0, english: bool = True, scope: str | None = None,
            likeliest: str | None = None, negated: set[str] | frozenset[str] = frozenset(),
-           leans_outside: bool = False) -> Answer:
+           leans_outside: bool = False, verdict_asked: bool = False) -> Answer:
     """The answer for one user message (``les_context``, ``mentions_domain``: see
     relevance.off_topic). A message that is not English (or is pasted machine text) is
     never matched against the article: "none", the reply that says what the bot can do.
@@ -186,14 +186,15 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     question intent, tried when the question names LES (or follows an LES answer: "what
     are the symptoms") and no passage is close enough
     ("what can go wrong long-term with LES": outlook 0.52, complications 0.48). ``negated``:
-    the concepts named in a negation, which still say what a verdict request is about."""
+    the concepts named in a negation, which still say what a verdict request is about.
+    ``verdict_asked``: the NLU's verdict guard, not only the classifier, found a request."""
     if not english:
         return Answer("none")
     article = article or load_article()
     elsewhere = off_topic(text, concepts, les_context, mentions_domain or bool(concepts), intent,
                           confidence, leans_outside=leans_outside)
     if elsewhere is not None and not _still_a_diagnosis_request(intent, concepts | set(negated), text,
-                                                                elsewhere, article):
+                                                                elsewhere, article, verdict_asked):
         return Answer(_OFF_TOPIC_KINDS[elsewhere.reason])
     if intent == NO_DIAGNOSIS_INTENT and scope == OUTSIDE and not concepts and not les_context:
         # "i have an itchy rash on my elbow, what is it": a verdict about something else,
@@ -263,7 +264,7 @@ def warm_up() -> None:
 
 
 def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, elsewhere: OffTopic,
-                               article: Article) -> bool:
+                               article: Article, verdict_asked: bool = False) -> bool:
     """A request for a verdict always gets the refusal with exams and tests, unless it
     asks for a dose, is about another LES or no question at all, is about another
     condition without naming LES ("do I have ALS?"),
@@ -279,7 +280,7 @@ def _still_a_diagnosis_request(intent: str, concepts: set[str], text: str, elsew
     if reason == "medicine":
         return LES_CONCEPT in concepts and not asks_dose(text)
     if reason == "not_covered":
-        return asks_for_diagnosis(text)
+        return verdict_asked or asks_for_diagnosis(text)
     if reason != "condition" or LES_CONCEPT in concepts:
         return True
     return bool(elsewhere.names) and set(elsewhere.names) <= load_scope().associated_conditions \

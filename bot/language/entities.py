@@ -24,6 +24,10 @@ SCOPE_KEY = "les_scope"
 # Added (True) when the model leans outside LES without marking it: the relevance gate then
 # no longer trusts a sure intent over a message whose words are mostly unknown to LES.
 LEANS_OUTSIDE_KEY = "les_leans_outside"
+# The verdict guard (a cue or the learned model, not only the classifier) found a request
+# for a verdict: "could his weakness be a side effect of chemo rather than LES?" keeps the
+# refusal with the exams though it names a topic the article does not cover.
+VERDICT_KEY = "les_verdict_asked"
 LES_CONCEPT = "les"  # the lexicon's concept id for the disease's names
 OUTSIDE, UNCOVERED = "outside", "uncovered"
 LOOK_ALIKE_LABEL = "look_alike"  # bot.language.lexicon's; not imported (no spaCy here)

@@ -26,6 +26,7 @@ from bot.language.entities import (
     LEANS_OUTSIDE_KEY,
     NOT_ENGLISH,
     SCOPE_KEY,
+    VERDICT_KEY,
     entities_from_doc,
     names_a_symptom,
     names_a_term,
@@ -145,6 +146,7 @@ class DiagnosisRequestGuard(UntrainedComponent):
                 asks = requests_a_verdict(text, run_together.spaced_text(doc) if doc is not None else None)
             if asks:
                 set_intent(message, ASK_DIAGNOSIS)
+                message.set(VERDICT_KEY, True, add_to_output=True)
         return messages
 
 

@@ -77,6 +77,18 @@ def test_a_request_to_start_the_symptom_check_is_not_taken_for_a_verdict_request
     assert _intent(message) == "start_screening"
 
 
+def test_the_verdict_guard_marks_the_request_it_found(nlp):
+    from bot.language.entities import VERDICT_KEY
+    from bot.language.rasa_component import DiagnosisRequestGuard
+
+    guess = _guess("ask_uncovered", 0.9)
+    asked = _parsed(nlp, "tell me i don't have lambert eaton", guess, [guess])
+    not_asked = _parsed(nlp, "is coffee ok with lambert eaton", guess, [guess])
+    DiagnosisRequestGuard({}).process([asked, not_asked])
+    assert _intent(asked) == "ask_diagnosis" and asked.get(VERDICT_KEY) is True
+    assert _intent(not_asked) == "ask_uncovered" and not not_asked.get(VERDICT_KEY)
+
+
 @pytest.mark.parametrize("text", [
     "¿mi esposo tiene Lambert-Eaton?",
     "tengo la boca seca y me cuesta subir escaleras, ¿será Lambert-Eaton?",

@@ -307,3 +307,16 @@ def test_a_wrist_cut_on_a_machine_is_bleeding_not_self_harm(nlp):
     reported = find_red_flags(nlp("my coworker cut his wrist on the saw and it's pouring blood")).reported
     assert "bleeding" in reported and "self_harm" not in reported
     assert "self_harm" in find_red_flags(nlp("i cut my wrist on purpose, it's bleeding a lot")).reported
+
+
+def test_hurry_makes_a_mention_now_whatever_a_story_cue_says(nlp):
+    # voice typing: "joking" for "choking"; the breathing is now, however the rest reads
+    text = "my wife is joking no choking on a chicken bone and cant breathe hurry"
+    assert "breathing" in find_red_flags(nlp(text)).reported
+    assert find_red_flags(nlp("no hurry, but what should i do if he chokes someday")).reported == []
+
+
+def test_not_caring_whether_one_wakes_up_beside_pills_is_self_harm(nlp):
+    reported = find_red_flags(nlp("swallowed a handful of sleeping pills, don't care if i wake up")).reported
+    assert "self_harm" in reported and "poisoning" in reported
+

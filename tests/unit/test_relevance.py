@@ -35,6 +35,7 @@ from bot.language.requests import asks_for_diagnosis
     ("does lambert eaton happen in animals", {"les"}, "not_covered"),
     ("is someone with lambert eaton at more risk from covid", {"les"}, "not_covered"),
     ("how long does an ivig infusion take for LES", {"ivig", "les"}, "not_covered"),
+    ("what side effects do lambert eaton drugs cause", {"les"}, "not_covered"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
@@ -97,6 +98,11 @@ def test_a_sure_intent_is_overruled_as_unrelated_when_the_model_too_leans_outsid
 def test_a_conversation_about_les_keeps_short_questions_in_scope():
     assert off_topic("what about insurance for it", set(), les_context=True).reason == "not_covered"
     assert off_topic("is it contagious", set(), les_context=True).reason == "not_covered"
+
+
+def test_calcium_channel_antibodies_are_a_test_result_not_a_medicine():
+    assert medicines_named("my vgcc test was positive for calcium channel antibodies") == []
+    assert medicines_named("is a calcium channel blocker ok with LES") == ["calcium channel blocker"]
 
 
 def test_everyday_words_are_not_medicines():
@@ -164,3 +170,12 @@ def test_requests_for_a_verdict(text):
 ])
 def test_questions_that_only_look_like_requests(text):
     assert not asks_for_diagnosis(text)
+
+
+def test_a_verdict_the_guard_found_keeps_the_refusal_beside_an_uncovered_topic():
+    """The classifier alone filing an uncovered question as a verdict request gets "not
+    covered"; the NLU's verdict guard (a cue or the learned model) keeps the refusal."""
+    text = "could her weakness be a side effect of the radiotherapy rather than LES?"
+    assert answer("ask_diagnosis", {"les", "weakness"}, text).kind == "not_covered"
+    guarded = answer("ask_diagnosis", {"les", "weakness"}, text, verdict_asked=True)
+    assert guarded.kind == "no_diagnosis" and "Exams and Tests" in guarded.sections
