@@ -52,6 +52,11 @@ _EXTRA_TERMINATION = [
 # hyphen, en dash, em dash: "no — I'm thinking of killing myself" is an answer, then a clause
 DASHES = ("-", "–", "—", "--")
 _RED_FLAG_BREAKS = {",", ";", "and", "&", *DASHES, "but", ".", "...", "…", "!", "?", ":"}
+# ... and a new clause's subject and verb: "my wife can not breed she is turning blue"
+# (voice typing) does not negate the blue lips
+_NEW_CLAUSES = {("she", "is"), ("he", "is"), ("she", "'s"), ("he", "'s"), ("they", "are"), ("it", "is"),
+                ("she", "was"), ("he", "was"), ("his", "lips"), ("her", "lips"), ("his", "face"),
+                ("her", "face")}
 # "no" answering the bot's question, then a clause of its own ("no the co alarm is going off",
 # "no im choking" typed without a comma): an answer, not a negation of what follows.
 _CLAUSE_OPENERS = {
@@ -82,7 +87,8 @@ class WindowedNegex(Negex):
         self.window = window
 
     def _breaks_between(self, doc: Doc, start: int, end: int) -> bool:
-        return any(doc[i].lower_ in _RED_FLAG_BREAKS for i in range(start, end))
+        return any(doc[i].lower_ in _RED_FLAG_BREAKS or (doc[i].lower_, doc[i + 1].lower_) in _NEW_CLAUSES
+                   for i in range(start, end))
 
     def negex(self, doc: Doc) -> Doc:
         preceding, following, terminating = self.process_negations(doc)

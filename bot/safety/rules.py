@@ -301,12 +301,22 @@ def _vital(body: dict) -> VitalSign:
                      float(low), float(high))
 
 
+def _groups(category: str, rule: list) -> list:
+    """A co-occurrence rule's groups: at least two, or any one phrase of a lone group would
+    report an emergency (a comment put between two groups once split a rule so: "mixing up
+    words" became poisoning)."""
+    if len(rule) < 2:
+        raise ValueError(f"red_flags.yml: a co-occurrence rule of {category!r} has {len(rule)} group "
+                         f"({rule[0][:3] if rule else []}...); it needs at least two")
+    return rule
+
+
 @lru_cache(maxsize=1)
 def load_rules(path: Path = paths.RED_FLAGS_FILE) -> SafetyRules:
     """The rules of bot/safety/red_flags.yml, read once per process."""
     data = red_flag_file(path)
     together = tuple(
-        Together(cid, tuple(PhraseSet.of(list(group)) for group in rule),
+        Together(cid, tuple(PhraseSet.of(list(group)) for group in _groups(cid, rule)),
                  frozenset(str(c) for c in data.get("together_ignores") or ()))
         for cid, body in (data.get("categories") or {}).items()
         for rule in body.get("together") or ()

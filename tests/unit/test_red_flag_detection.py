@@ -320,3 +320,21 @@ def test_not_caring_whether_one_wakes_up_beside_pills_is_self_harm(nlp):
     reported = find_red_flags(nlp("swallowed a handful of sleeping pills, don't care if i wake up")).reported
     assert "self_harm" in reported and "poisoning" in reported
 
+
+
+@pytest.mark.parametrize("text,category", [
+    ("my dad can not breed and he is going grey", "breathing"),
+    ("he has been so down lately and just swallowed all his sleeping tablets", "self_harm"),
+    ("grandad took his warfarin three times today, he kept forgetting and now he's confused", "poisoning"),
+])
+def test_voice_typed_breathing_low_mood_with_an_overdose_and_a_forgetful_double_dose(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+def test_a_negation_does_not_reach_across_a_new_clause_to_a_red_flag(nlp):
+    assert "breathing" in find_red_flags(nlp("i can not tell what's wrong she is turning blue")).reported
+
+
+def test_a_player_who_was_just_winded_and_played_on_is_no_report(nlp):
+    text = "their keeper went down holding his chest but was just winded and played on"
+    assert find_red_flags(nlp(text)).reported == []

@@ -401,3 +401,19 @@ def test_every_category_has_sources_and_a_first_message():
         assert body.get("sources"), cid
         assert body.get("first_message") in {"general", "stroke", "poisoning", "self_harm"}, cid
     assert load_rules().onset_category in data["categories"]
+
+
+def test_a_co_occurrence_rule_with_a_lone_group_is_refused_at_load(tmp_path):
+    """A comment put between two groups once split a rule, and "mixing up words" became
+    poisoning: a rule needs at least two groups, or the file does not load."""
+    import yaml
+
+    from bot.paths import RED_FLAGS_FILE
+
+    data = yaml.safe_load(RED_FLAGS_FILE.read_text())
+    data["categories"]["poisoning"]["together"].append([["mix up", "too much"]])
+    broken = tmp_path / "red_flags.yml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(ValueError, match="at least two"):
+        load_rules.__wrapped__(broken)
+    assert all(len(rule.groups) >= 2 for rule in load_rules().together)

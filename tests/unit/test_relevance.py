@@ -60,6 +60,7 @@ def test_an_article_question_passes(text, concepts):
 @pytest.mark.parametrize("text,reason", [
     ("what stage is my small cell lung cancer and what's the survival rate", "condition"),
     ("what is the Beer-Lambert law", "unrelated"),
+    ("when does the moro reflex go away in babies", "unrelated"),
     ("should I buy a plasma TV", "unrelated"),
     ("how is Guillain-Barré treated", "condition"),
     ("can I have an MRI with a pacemaker", "condition"),
