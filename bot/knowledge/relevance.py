@@ -31,11 +31,11 @@ _MAX_NGRAM = 4
 _OTHER_USE = frozenset({"used for", "use for", "uses of", "good for", "prescribed for", "else",
                         "weight gain"})
 # "this illness", "the condition": in this bot, a reference to LES.
+_THIS_DISEASE = re.compile(r"\b(?:this|the|that|his|her|my|their)\s+(?:illness|disease|condition|syndrom\w*|"
+                           r"disorder|diagnosis|problem)\b")
 # "my aunt has it, is it more common in older people": the disease this chat is about, so
 # a question about older people is about who gets LES
 _HAS_IT = re.compile(r"\b(?:(?:my|his|her|our|their)\s+\w+|i|we|he|she|they)\s+(?:has|have|had|got)\s+it\b")
-_THIS_DISEASE = re.compile(r"\b(?:this|the|that|his|her|my|their)\s+(?:illness|disease|condition|syndrom\w*|"
-                           r"disorder|diagnosis|problem)\b")
 
 
 @dataclass(frozen=True)
