@@ -338,3 +338,8 @@ def test_a_negation_does_not_reach_across_a_new_clause_to_a_red_flag(nlp):
 def test_a_player_who_was_just_winded_and_played_on_is_no_report(nlp):
     text = "their keeper went down holding his chest but was just winded and played on"
     assert find_red_flags(nlp(text)).reported == []
+
+
+def test_joining_someone_who_went_out_is_no_self_harm(nlp):
+    text = "my brother's gone fishing at the lake, i'm running late but i'll join him"
+    assert find_red_flags(nlp(text)).reported == []
