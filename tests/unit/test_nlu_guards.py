@@ -121,6 +121,19 @@ def _after_language_guards(nlp, text: str, classified: str) -> str:
     return _intent(message)
 
 
+def _after_scope_marker(nlp, monkeypatch, text: str, intent: str, mark: str | None,
+                        confidence: float = 0.8) -> str:
+    """The intent after the ScopeMarker, for a classifier guess of ``intent`` and the
+    model's scope ``mark``."""
+    from bot.language import rasa_component
+
+    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: mark)
+    guess = _guess(intent, confidence)
+    message = _parsed(nlp, text, guess, [guess])
+    rasa_component.ScopeMarker({}).process([message])
+    return _intent(message)
+
+
 @pytest.mark.parametrize("text,mark,intent", [
     ("my elbow clicks when i bend it, why", "outside", "out_of_scope"),
     ("hw do i know if i have gout", "outside", "out_of_scope"),
@@ -134,13 +147,7 @@ def _after_language_guards(nlp, text: str, classified: str) -> str:
 ])
 def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, monkeypatch, text, mark,
                                                                          intent):
-    from bot.language import rasa_component
-
-    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: mark)
-    guess = _guess("inform_symptoms", 0.6)
-    message = _parsed(nlp, text, guess, [guess])
-    rasa_component.ScopeMarker({}).process([message])
-    assert _intent(message) == intent
+    assert _after_scope_marker(nlp, monkeypatch, text, "inform_symptoms", mark, confidence=0.6) == intent
 
 
 
@@ -154,13 +161,7 @@ def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, mo
     ("bye, see you tomorrow?", "goodbye", "goodbye"),
 ])
 def test_a_control_intent_needs_its_own_words(nlp, monkeypatch, text, intent, after):
-    from bot.language import rasa_component
-
-    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: "outside")
-    guess = _guess(intent, 0.8)
-    message = _parsed(nlp, text, guess, [guess])
-    rasa_component.ScopeMarker({}).process([message])
-    assert _intent(message) == after
+    assert _after_scope_marker(nlp, monkeypatch, text, intent, "outside") == after
 
 
 @pytest.mark.parametrize("text,intent,after", [
@@ -173,15 +174,10 @@ def test_a_control_intent_needs_its_own_words(nlp, monkeypatch, text, intent, af
     ("bye for now, see you later", "goodbye", "goodbye"),
     ("how do i go back to the earlier question on LES", "go_back", "go_back"),  # names LES
 ])
-def test_a_message_with_none_of_its_words_does_not_start_the_check_unmarked(nlp, monkeypatch, text,
-                                                                           intent, after):
-    from bot.language import rasa_component
-
-    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: None)
-    guess = _guess(intent, 0.8)
-    message = _parsed(nlp, text, guess, [guess])
-    rasa_component.ScopeMarker({}).process([message])
-    assert _intent(message) == after
+def test_unmarked_a_control_intent_needs_its_own_words_or_a_term(nlp, monkeypatch, text, intent, after):
+    """No symptom check from none of its words; no other control reply from none of its
+    words and nothing the lexicon knows."""
+    assert _after_scope_marker(nlp, monkeypatch, text, intent, None) == after
 
 
 @pytest.mark.parametrize("leans", [True, False])
@@ -208,13 +204,8 @@ def test_an_overruled_emergency_guess_does_not_resume_the_symptom_check(nlp, com
 
 @pytest.mark.parametrize("intent", ["greet", "bot_challenge", "deny"])
 def test_a_question_about_something_else_gets_no_greeting(nlp, monkeypatch, intent):
-    from bot.language import rasa_component
-
-    monkeypatch.setattr(rasa_component, "scope_mark", lambda spaced: "outside")
-    guess = _guess(intent, 0.8)
-    message = _parsed(nlp, "how do you say thank you in german", guess, [guess])
-    rasa_component.ScopeMarker({}).process([message])
-    assert _intent(message) == "out_of_scope"
+    text = "how do you say thank you in german"
+    assert _after_scope_marker(nlp, monkeypatch, text, intent, "outside") == "out_of_scope"
 
 
 @pytest.mark.parametrize("text,asks", [
