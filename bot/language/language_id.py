@@ -7,7 +7,10 @@ Pasted machine text (JSON, logs, a PDF's bytes, markup) and long runs of words o
 known language ("lorem ipsum ...") are "zxx", no language, and answered the same way.
 Word lists come from pyspellchecker's bundled frequency lists at build time and are
 saved with the pipeline, so nothing large is loaded at run time. Words the entity
-ruler recognised (LEMS, IVIg) are left out of the count.
+ruler recognised (LEMS, IVIg) are left out of the count. A short clinician's question has
+few common words ("prognosis of paraneoplastic vs non-paraneoplastic LEMS?" kept "of" and
+"non", which Italian explains as well): against another language, English also counts its
+less common words that no other language's list holds.
 """
 
 import json
@@ -23,6 +26,10 @@ from bot.language.texting import TEXTING_WORDS
 
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl")
 TOP_WORDS = 3000
+# English words this frequent count as English against another language ("prognosis" is
+# about the 17,000th), unless another language's list holds them ("non"). Not for the
+# no-language check: "lorem ipsum" shares many rare English words.
+WIDE_ENGLISH_TOP = 20000
 MIN_WORDS = 3
 MIN_SHARE = 0.5
 MARGIN = 0.25
@@ -60,14 +67,20 @@ class LanguageGuesser:
 
     def __init__(self) -> None:
         self.words: dict[str, frozenset[str]] = {}
+        self.wide_english: frozenset[str] = frozenset()
 
-    def build(self, languages: Iterable[str] = LANGUAGES, top: int = TOP_WORDS) -> None:
+    def build(self, languages: Iterable[str] = LANGUAGES, top: int = TOP_WORDS,
+              wide_top: int = WIDE_ENGLISH_TOP) -> None:
         """Take each language's most frequent words from pyspellchecker's lists."""
         from spellchecker import SpellChecker
 
+        ranked = {}
         for lang in languages:
             counts = SpellChecker(language=lang).word_frequency.dictionary
-            self.words[lang] = frozenset(sorted(counts, key=counts.__getitem__, reverse=True)[:top])
+            ranked[lang] = sorted(counts, key=counts.__getitem__, reverse=True)
+            self.words[lang] = frozenset(ranked[lang][:top])
+        others = frozenset().union(*(words for lang, words in self.words.items() if lang != "en"))
+        self.wide_english = frozenset(w for w in ranked.get("en", ())[:wide_top] if w not in others)
 
     def guess(self, words: list[str]) -> str:
         if len(words) < MIN_WORDS or "en" not in self.words:
@@ -75,9 +88,11 @@ class LanguageGuesser:
         share = {lang: sum(w in known or (lang == "en" and w in TEXTING_WORDS) for w in words) / len(words)
                  for lang, known in self.words.items()}
         english = share.pop("en")
+        wide = sum(w in self.words["en"] or w in self.wide_english or w in TEXTING_WORDS
+                   for w in words) / len(words)
         long_and_not_english = len(words) >= UNKNOWN_MIN_WORDS and english < UNKNOWN_SHARE
         best = max(share, key=share.__getitem__, default=None)
-        if best and share[best] >= MIN_SHARE and share[best] >= english + MARGIN:
+        if best and share[best] >= MIN_SHARE and share[best] >= wide + MARGIN:
             return best
         return NO_LANGUAGE if long_and_not_english else "en"
 
@@ -98,10 +113,12 @@ class LanguageGuesser:
         path.mkdir(parents=True, exist_ok=True)
         data = {lang: sorted(words) for lang, words in self.words.items()}
         (path / "top_words.json").write_text(json.dumps(data))
+        (path / "wide_english.json").write_text(json.dumps(sorted(self.wide_english)))
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "LanguageGuesser":
         data = json.loads((Path(path) / "top_words.json").read_text())
         self.words = {lang: frozenset(words) for lang, words in data.items()}
+        self.wide_english = frozenset(json.loads((Path(path) / "wide_english.json").read_text()))
         return self
 
 

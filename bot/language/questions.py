@@ -30,7 +30,13 @@ def asks_something(text: str) -> bool:
     return "?" in text or any(is_question(s) for s in sentences)
 
 
+# A clause that asks for a recommendation without a question word ("best eye drops for
+# dry eyes from too much screen time", "any tips for ...")
+_REQUEST_WORDS = frozenset({"best", "recommend", "recommended", "suggest", "suggestions", "tips", "any"})
+
+
 def asks_in_any_clause(text: str) -> bool:
-    """A question, also as a clause after a comma ("my eyes itch, what can i take")."""
+    """A question, also as a clause after a comma ("my eyes itch, what can i take"), or a
+    request for a recommendation ("best eye drops for dry eyes")."""
     clauses = [c.strip() for c in re.split(r"[,;]", text) if c.strip()]
-    return asks_something(text) or any(c.lower().split()[0] in _WH_WORDS for c in clauses)
+    return asks_something(text) or any(c.lower().split()[0] in _WH_WORDS | _REQUEST_WORDS for c in clauses)

@@ -144,6 +144,8 @@ def _after_scope_marker(nlp, monkeypatch, text: str, intent: str, mark: str | No
     ("my laptop won't turn on", "outside", "out_of_scope"),
     ("my back hurts", None, "inform_symptoms"),  # not marked outside: the check may ask
     ("trying to cut down on smoking this year", "outside", "out_of_scope"),  # names no symptom
+    ("best gel for dry eyes after a long flight", "outside", "out_of_scope"),  # asks for a product
+    ("dry eyes after a long flight", "outside", "inform_symptoms"),  # a report naming a symptom
 ])
 def test_a_message_about_something_else_does_not_start_the_symptom_check(nlp, monkeypatch, text, mark,
                                                                          intent):

@@ -144,6 +144,8 @@ def test_pasted_machine_text_and_no_language_are_not_english(nlp, text):
     "BP 120/80, HR 72, LEMS dx 2019, on 3,4-DAP 10 mg tid",
     "hlp my dad cnt brth rite nw his lps r blu",
     "wat is lems",
+    # few common words ("of", "non"): the article's words count as English
+    "prognosis of paraneoplastic vs non-paraneoplastic LEMS?",
 ])
 def test_clinical_shorthand_and_texting_stay_english(nlp, text):
     from bot.language.english import looks_english

@@ -343,3 +343,20 @@ def test_a_player_who_was_just_winded_and_played_on_is_no_report(nlp):
 def test_joining_someone_who_went_out_is_no_self_harm(nlp):
     text = "my brother's gone fishing at the lake, i'm running late but i'll join him"
     assert find_red_flags(nlp(text)).reported == []
+
+
+def test_an_ache_behind_the_breastbone_is_chest_pain_and_an_aching_heart_is_not(nlp):
+    text = "a dull ache behind my sternum for an hour now, won't ease"
+    assert "chest_pain" in find_red_flags(nlp(text)).reported
+    assert find_red_flags(nlp("my heart aches for my sister since her diagnosis")).reported == []
+
+
+def test_resting_on_the_couch_with_a_drink_is_no_collapse(nlp):
+    text = "got in from my shift and just collapsed on the sofa with a glass of wine, LES tiredness is real"
+    assert find_red_flags(nlp(text)).reported == []
+
+
+def test_nothing_happening_now_leaves_a_hypothetical_a_hypothetical(nlp):
+    text = "nothing is happening now, but what do we do if dad ever talks about wanting to end his life"
+    finding = find_red_flags(nlp(text))
+    assert finding.reported == [] and "self_harm" in finding.generic

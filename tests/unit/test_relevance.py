@@ -36,6 +36,7 @@ from bot.language.requests import asks_for_diagnosis
     ("is someone with lambert eaton at more risk from covid", {"les"}, "not_covered"),
     ("how long does an ivig infusion take for LES", {"ivig", "les"}, "not_covered"),
     ("what side effects do lambert eaton drugs cause", {"les"}, "not_covered"),
+    ("where can someone with LEMS find a counsellor to cope emotionally", {"les"}, "not_covered"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
@@ -71,9 +72,11 @@ def test_an_article_question_passes(text, concepts):
     ("what year did Gibson start making the Les Paul guitar", "unrelated"),
     ("what does les mean in French", "unrelated"),
     ("why does the LES in my esophagus cause heartburn", "condition"),
+    ("why does my left eyelid keep twitching after long shifts", "unrelated"),
 ])
 def test_questions_that_only_share_a_word_with_the_article(text, reason):
-    result = off_topic(text, set(), intent="ask_cancer_link")
+    # "eyelid" alone is the lexicon's drooping eyelid
+    result = off_topic(text, {"droopy_eyelids"} if "eyelid" in text else set(), intent="ask_cancer_link")
     assert result is not None and result.reason == reason
 
 
