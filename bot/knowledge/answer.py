@@ -34,6 +34,7 @@ from bot.language.requests import asks_for_diagnosis
 NO_DIAGNOSIS_INTENT = "ask_diagnosis"
 NOT_COVERED_INTENT = "ask_uncovered"
 SYMPTOMS_INTENT = "ask_symptoms"
+COMPLICATIONS_INTENT = "ask_complications"
 CAUSE_INTENT = "ask_cause"
 TESTS_INTENT = "ask_tests"
 TREATMENT_INTENT = "ask_treatment"
@@ -230,7 +231,11 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
                 return Answer("article", render(chosen), chosen)
         return found
     if intent == CAUSE_INTENT and asks_if_les_brings_on(text, concepts):
-        intent = SYMPTOMS_INTENT
+        # "can lambert eaton cause respiratory failure?": the symptom's passage, and the
+        # complications passage when the article lists it there too
+        chosen = _article_order(article, select(article, SYMPTOMS_INTENT, concepts)
+                                + _complications_naming(article, concepts))
+        return Answer("article", render(chosen), chosen)
     chosen = select(article, intent, concepts)
     if not chosen:
         return _retrieve(article, text, concepts)
@@ -245,6 +250,12 @@ _DOES_IT_CAUSE = re.compile(r"^(?!.*\b(?:what|why|how)\b)"
 @lru_cache(maxsize=1)
 def _symptom_concepts() -> frozenset[str]:
     return frozenset(c.id for c in load_concepts() if c.label == SYMPTOM_LABEL)
+
+
+def _complications_naming(article: Article, concepts: set[str]) -> list[Passage]:
+    """The article's own complications passages about a named (specific) symptom."""
+    return [p for p in article.for_intent(COMPLICATIONS_INTENT)
+            if p.is_article and set(p.concepts) & (concepts - BROAD_CONCEPTS)]
 
 
 def asks_if_les_brings_on(text: str, concepts: set[str]) -> bool:

@@ -176,3 +176,10 @@ def test_whether_les_brings_on_a_symptom_is_answered_from_symptoms_not_causes():
     assert cause_of_les.sections[0] == "Causes"
     why = answer("ask_cause", {"les", "dry_mouth"}, "why does LES cause a dry mouth?")
     assert why.sections[0] == "Causes"
+
+
+def test_whether_les_brings_on_a_complication_names_the_complications_too():
+    failing = answer("ask_cause", {"les", "breathing_problems"}, "could LEMS cause your breathing to fail?")
+    assert failing.sections[:2] == ["Symptoms", "Possible Complications"]
+    tired = answer("ask_cause", {"les", "fatigue"}, "can lambert eaton cause tiredness?")
+    assert "Possible Complications" not in tired.sections

@@ -360,3 +360,29 @@ def test_nothing_happening_now_leaves_a_hypothetical_a_hypothetical(nlp):
     text = "nothing is happening now, but what do we do if dad ever talks about wanting to end his life"
     finding = find_red_flags(nlp(text))
     assert finding.reported == [] and "self_harm" in finding.generic
+
+
+def _labels(doc) -> set[str]:
+    return {ent.label_ for ent in doc.ents}
+
+
+@pytest.mark.parametrize("text,category", [
+    ("my daughter is having a seazure right now", "seizure"),
+    ("CEASURE WONT STOP HELP", "seizure"),
+    ("ED: 70M, ongoing hematemesis, BP 85/50", "bleeding"),
+])
+def test_far_misspelt_seizures_and_clinicians_words_for_vomiting_blood(nlp, text, category):
+    # the lexicon itself knows them, not only the learned model
+    doc = nlp(text)
+    assert "red_flag" in _labels(doc) and category in find_red_flags(doc).reported
+
+
+@pytest.mark.parametrize("text", [
+    "my grandmother's old chest of drawers feels so heavy to open",
+    "i like to stroke the dog when i'm anxious",
+    "he drives an ambulance at night, mostly overdose calls",
+    "coach made us run suicide sprints at practice",
+])
+def test_furniture_petting_a_crews_calls_and_a_drill_are_not_reports(nlp, text):
+    doc = nlp(text)
+    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []

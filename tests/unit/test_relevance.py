@@ -37,6 +37,7 @@ from bot.language.requests import asks_for_diagnosis
     ("how long does an ivig infusion take for LES", {"ivig", "les"}, "not_covered"),
     ("what side effects do lambert eaton drugs cause", {"les"}, "not_covered"),
     ("where can someone with LEMS find a counsellor to cope emotionally", {"les"}, "not_covered"),
+    ("so tired lately, is iron deficiency the reason?", {"fatigue"}, "condition"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
