@@ -39,8 +39,9 @@ CAUSE_INTENT = "ask_cause"
 TESTS_INTENT = "ask_tests"
 TREATMENT_INTENT = "ask_treatment"
 # Sections whose own passages a question filed under another section brings along when
-# it names their subject (symptoms have their own rules: SYMPTOM_LIKE_INTENTS).
-_NAMED_ELSEWHERE = (TESTS_INTENT, TREATMENT_INTENT, CAUSE_INTENT)
+# it names their subject (symptoms have their own rules: SYMPTOM_LIKE_INTENTS); "how likely
+# is respiratory failure in LEMS?" filed under Outlook brings the complications list.
+_NAMED_ELSEWHERE = (TESTS_INTENT, TREATMENT_INTENT, CAUSE_INTENT, COMPLICATIONS_INTENT)
 # Concepts that name the subject, not a detail: they never narrow an answer.
 BROAD_CONCEPTS = {"les"}
 _ABOUT_LES = {LES_CONCEPT} | LES_TREATMENT_CONCEPTS
@@ -233,8 +234,8 @@ def answer(intent: str, concepts: set[str], text: str, article: Article | None =
     if intent == CAUSE_INTENT and asks_if_les_brings_on(text, concepts):
         # "can lambert eaton cause respiratory failure?": the symptom's passage, and the
         # complications passage when the article lists it there too
-        chosen = _article_order(article, select(article, SYMPTOMS_INTENT, concepts)
-                                + _complications_naming(article, concepts))
+        also = _own_passages_naming(article, COMPLICATIONS_INTENT, concepts - BROAD_CONCEPTS)
+        chosen = _article_order(article, select(article, SYMPTOMS_INTENT, concepts) + also)
         return Answer("article", render(chosen), chosen)
     chosen = select(article, intent, concepts)
     if not chosen:
@@ -250,12 +251,6 @@ _DOES_IT_CAUSE = re.compile(r"^(?!.*\b(?:what|why|how)\b)"
 @lru_cache(maxsize=1)
 def _symptom_concepts() -> frozenset[str]:
     return frozenset(c.id for c in load_concepts() if c.label == SYMPTOM_LABEL)
-
-
-def _complications_naming(article: Article, concepts: set[str]) -> list[Passage]:
-    """The article's own complications passages about a named (specific) symptom."""
-    return [p for p in article.for_intent(COMPLICATIONS_INTENT)
-            if p.is_article and set(p.concepts) & (concepts - BROAD_CONCEPTS)]
 
 
 def asks_if_les_brings_on(text: str, concepts: set[str]) -> bool:

@@ -183,3 +183,8 @@ def test_whether_les_brings_on_a_complication_names_the_complications_too():
     assert failing.sections[:2] == ["Symptoms", "Possible Complications"]
     tired = answer("ask_cause", {"les", "fatigue"}, "can lambert eaton cause tiredness?")
     assert "Possible Complications" not in tired.sections
+
+
+def test_a_complication_named_under_another_section_brings_the_complications_list():
+    chosen = select(load_article(), "ask_outlook", {"les", "breathing_problems"})
+    assert "Possible Complications" in {p.section.title for p in chosen}

@@ -386,3 +386,17 @@ def test_far_misspelt_seizures_and_clinicians_words_for_vomiting_blood(nlp, text
 def test_furniture_petting_a_crews_calls_and_a_drill_are_not_reports(nlp, text):
     doc = nlp(text)
     assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
+
+
+@pytest.mark.parametrize("text", [
+    "customs announced a record drug seizure at the port",
+    "the court approved the seizure of their house",
+    "her fingers go blue with cold every winter",
+])
+def test_property_seized_and_fingers_blue_with_cold_are_not_reports(nlp, text):
+    doc = nlp(text)
+    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
+
+
+def test_a_child_who_went_blue_in_a_pool_is_still_an_emergency(nlp):
+    assert find_red_flags(nlp("my boy went blue in the pool and he's not breathing")).reported

@@ -38,6 +38,10 @@ from bot.language.requests import asks_for_diagnosis
     ("what side effects do lambert eaton drugs cause", {"les"}, "not_covered"),
     ("where can someone with LEMS find a counsellor to cope emotionally", {"les"}, "not_covered"),
     ("so tired lately, is iron deficiency the reason?", {"fatigue"}, "condition"),
+    ("do lambert eaton symptoms flare during menstruation", {"les"}, "not_covered"),
+    ("double vision since my laser eye surgery, why", {"double_vision"}, "condition"),
+    ("my legs ache at night, could varicose veins do that", {"muscle_ache"}, "condition"),
+    ("what helps dry mouth in toddlers", {"dry_mouth"}, "condition"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
