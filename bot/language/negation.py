@@ -140,6 +140,8 @@ def denies_a_joke(doc: Doc, i: int) -> bool:
 # what may stand between an answering "no" and its own clause ("no — i'm thinking of ...");
 # not a comma: "no, my mouth is fine" answered the question and is read as before
 _ANSWER_PAUSES = {"...", "…", *DASHES}
+# ... and the words of someone interrupting themselves ("no wait my wife is not waking up")
+_INTERJECTIONS = {"wait", "actually", "sorry", "listen", "help", "please", "hold", "hang", "on", "stop"}
 
 
 def _answer_no(doc: Doc, start: int, end: int) -> bool:
@@ -149,7 +151,7 @@ def _answer_no(doc: Doc, start: int, end: int) -> bool:
         return False
     opens = start == 0 or doc[start - 1].is_punct or doc[start].is_sent_start
     after = end
-    while after < len(doc) - 1 and doc[after].text in _ANSWER_PAUSES:
+    while after < len(doc) - 1 and (doc[after].text in _ANSWER_PAUSES or doc[after].lower_ in _INTERJECTIONS):
         after += 1
     return bool(opens) and doc[after].lower_ in _CLAUSE_OPENERS
 

@@ -32,6 +32,17 @@ def _cues(path: Path = REQUESTS_FILE) -> tuple[tuple[str, ...], tuple[str, ...],
             tuple(re.compile(p) for p in data.get("diagnosis_patterns") or ()))
 
 
+@lru_cache(maxsize=1)
+def _telling_others(path: Path = REQUESTS_FILE) -> tuple[str, ...]:
+    return tuple(_words(c) for c in read_mapping(path).get("telling_others") or ())
+
+
+def tells_others(text: str) -> bool:
+    """Asks whether or how to tell others one has LES ("should I tell my employer that I have LES?")."""
+    words = _words(text)
+    return any(cue in words for cue in _telling_others())
+
+
 def asks_for_diagnosis(text: str) -> bool:
     """A request for a verdict: a cue phrase or pattern, not one of the look-alikes."""
     words = _words(text)
@@ -55,4 +66,6 @@ def requests_a_verdict(text: str, spaced: str | None = None) -> bool:
     typed together split: "doihaveles") sure enough."""
     if asks_for_diagnosis(text):
         return True
+    if tells_others(text):
+        return False
     return assess(spaced if spaced is not None else text).diagnosis >= learned_threshold()

@@ -400,3 +400,22 @@ def test_property_seized_and_fingers_blue_with_cold_are_not_reports(nlp, text):
 
 def test_a_child_who_went_blue_in_a_pool_is_still_an_emergency(nlp):
     assert find_red_flags(nlp("my boy went blue in the pool and he's not breathing")).reported
+
+
+@pytest.mark.parametrize("text,category", [
+    ("no wait my husband is not waking up", "fainting"),
+    ("no hold on, she cnat breathe", "breathing"),
+    ("gave my bike to my brother and my books away, it's time", "self_harm"),
+])
+def test_an_interrupted_no_a_transposed_cant_and_possessions_given_away(nlp, text, category):
+    assert category in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "overdosed on chocolate at easter, feel sick lol",
+    "gave my old toys to my nephew, it's time for a clear out",
+])
+def test_too_much_of_something_harmless_and_a_time_for_something(nlp, text):
+    doc = nlp(text)
+    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
+

@@ -42,6 +42,7 @@ from bot.language.requests import asks_for_diagnosis
     ("double vision since my laser eye surgery, why", {"double_vision"}, "condition"),
     ("my legs ache at night, could varicose veins do that", {"muscle_ache"}, "condition"),
     ("what helps dry mouth in toddlers", {"dry_mouth"}, "condition"),
+    ("my eyes feel gritty and dry after screen time, why", {"dry_eyes"}, "condition"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
@@ -188,3 +189,14 @@ def test_a_verdict_the_guard_found_keeps_the_refusal_beside_an_uncovered_topic()
     assert answer("ask_diagnosis", {"les", "weakness"}, text).kind == "not_covered"
     guarded = answer("ask_diagnosis", {"les", "weakness"}, text, verdict_asked=True)
     assert guarded.kind == "no_diagnosis" and "Exams and Tests" in guarded.sections
+
+
+def test_telling_others_one_has_les_is_no_verdict_request():
+    from bot.language.requests import requests_a_verdict
+
+    assert not requests_a_verdict("how do i tell my kids that i have LEMS")
+    assert not requests_a_verdict("do i need to tell my boss i have lambert eaton")
+    assert requests_a_verdict("can you tell me if i have LES? i need to tell my boss")
+    # telling is the reason, not the question: the learned head still decides
+    assert requests_a_verdict("i'm certain it's lambert eaton, confirm it for me so i can tell my wife")
+
