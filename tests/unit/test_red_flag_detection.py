@@ -419,3 +419,19 @@ def test_too_much_of_something_harmless_and_a_time_for_something(nlp, text):
     doc = nlp(text)
     assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
 
+
+def test_several_days_doses_taken_at_once_from_a_pill_box_is_poisoning(nlp):
+    text = "mum opened her pill organiser and took a whole week's worth this morning"
+    assert "poisoning" in find_red_flags(nlp(text)).reported
+    text = "grandad got into his dosette and swallowed four days' worth"
+    assert "poisoning" in find_red_flags(nlp(text)).reported
+
+
+@pytest.mark.parametrize("text", [
+    "dropping chemistry now would be academic suicide",
+    "this lecture is so slow i could pass out from boredom",
+])
+def test_figurative_suicide_and_passing_out_from_boredom_are_not_reports(nlp, text):
+    doc = nlp(text)
+    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
+

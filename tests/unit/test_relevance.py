@@ -43,6 +43,8 @@ from bot.language.requests import asks_for_diagnosis
     ("my legs ache at night, could varicose veins do that", {"muscle_ache"}, "condition"),
     ("what helps dry mouth in toddlers", {"dry_mouth"}, "condition"),
     ("my eyes feel gritty and dry after screen time, why", {"dry_eyes"}, "condition"),
+    ("always exhausted during night shift weeks, is that normal", {"fatigue"}, "condition"),
+    ("i feel dizzy and sick on boats, what is motion sickness", set(), "condition"),
 ])
 def test_not_an_article_question(text, concepts, reason):
     found = off_topic(text, concepts)
