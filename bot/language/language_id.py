@@ -118,7 +118,9 @@ class LanguageGuesser:
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "LanguageGuesser":
         data = json.loads((Path(path) / "top_words.json").read_text())
         self.words = {lang: frozenset(words) for lang, words in data.items()}
-        self.wide_english = frozenset(json.loads((Path(path) / "wide_english.json").read_text()))
+        # a pipeline saved before the wide list existed still loads (English by its top words)
+        wide = Path(path) / "wide_english.json"
+        self.wide_english = frozenset(json.loads(wide.read_text())) if wide.exists() else frozenset()
         return self
 
 

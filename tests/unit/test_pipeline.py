@@ -184,3 +184,13 @@ def test_a_phrase_cut_at_its_comma_is_refused(tmp_path):
     path.write_text("concepts:\n  - id: amifampridine\n    label: medicine\n    patterns: [3,4-dap]\n")
     with pytest.raises(ValueError, match="quote phrases"):
         load_concepts(path)
+
+
+def test_a_language_guesser_saved_without_the_wide_english_list_still_loads(tmp_path):
+    import json
+
+    from bot.language.language_id import LanguageGuesser
+
+    (tmp_path / "top_words.json").write_text(json.dumps({"en": ["the", "of"], "it": ["non", "di"]}))
+    guesser = LanguageGuesser().from_disk(tmp_path)
+    assert guesser.wide_english == frozenset() and guesser.guess(["the", "of", "the"]) == "en"
