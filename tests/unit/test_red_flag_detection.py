@@ -377,27 +377,6 @@ def test_far_misspelt_seizures_and_clinicians_words_for_vomiting_blood(nlp, text
     assert "red_flag" in _labels(doc) and category in find_red_flags(doc).reported
 
 
-@pytest.mark.parametrize("text", [
-    "my grandmother's old chest of drawers feels so heavy to open",
-    "i like to stroke the dog when i'm anxious",
-    "he drives an ambulance at night, mostly overdose calls",
-    "coach made us run suicide sprints at practice",
-])
-def test_furniture_petting_a_crews_calls_and_a_drill_are_not_reports(nlp, text):
-    doc = nlp(text)
-    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
-
-
-@pytest.mark.parametrize("text", [
-    "customs announced a record drug seizure at the port",
-    "the court approved the seizure of their house",
-    "her fingers go blue with cold every winter",
-])
-def test_property_seized_and_fingers_blue_with_cold_are_not_reports(nlp, text):
-    doc = nlp(text)
-    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
-
-
 def test_a_child_who_went_blue_in_a_pool_is_still_an_emergency(nlp):
     assert find_red_flags(nlp("my boy went blue in the pool and he's not breathing")).reported
 
@@ -411,15 +390,6 @@ def test_an_interrupted_no_a_transposed_cant_and_possessions_given_away(nlp, tex
     assert category in find_red_flags(nlp(text)).reported
 
 
-@pytest.mark.parametrize("text", [
-    "overdosed on chocolate at easter, feel sick lol",
-    "gave my old toys to my nephew, it's time for a clear out",
-])
-def test_too_much_of_something_harmless_and_a_time_for_something(nlp, text):
-    doc = nlp(text)
-    assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
-
-
 def test_several_days_doses_taken_at_once_from_a_pill_box_is_poisoning(nlp):
     text = "mum opened her pill organiser and took a whole week's worth this morning"
     assert "poisoning" in find_red_flags(nlp(text)).reported
@@ -428,10 +398,23 @@ def test_several_days_doses_taken_at_once_from_a_pill_box_is_poisoning(nlp):
 
 
 @pytest.mark.parametrize("text", [
+    # round 35: furniture, petting, a crew's calls, a drill
+    "my grandmother's old chest of drawers feels so heavy to open",
+    "i like to stroke the dog when i'm anxious",
+    "he drives an ambulance at night, mostly overdose calls",
+    "coach made us run suicide sprints at practice",
+    # round 36: property seized, fingers blue with cold
+    "customs announced a record drug seizure at the port",
+    "the court approved the seizure of their house",
+    "her fingers go blue with cold every winter",
+    # round 37: too much of something harmless, a time for something
+    "overdosed on chocolate at easter, feel sick lol",
+    "gave my old toys to my nephew, it's time for a clear out",
+    # round 38: figurative suicide, passing out from boredom
     "dropping chemistry now would be academic suicide",
     "this lecture is so slow i could pass out from boredom",
 ])
-def test_figurative_suicide_and_passing_out_from_boredom_are_not_reports(nlp, text):
+def test_a_look_alike_explains_a_harmless_sense_of_an_emergency_word(nlp, text):
+    # the lexicon itself explains it, not only the learned model
     doc = nlp(text)
     assert "look_alike" in _labels(doc) and find_red_flags(doc).reported == []
-
